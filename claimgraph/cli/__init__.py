@@ -1,0 +1,12 @@
+"""The ``claimgraph`` command: thin click commands over the library.
+
+Each command parses arguments, makes one library call and turns claimgraph's own errors into a one-line
+message and an exit code. Command groups live in their own modules and register themselves on ``main``.
+"""
+
+from __future__ import annotations
+
+from .common import main
+from . import extract_cmd, kb_cmd, store_cmd, eval_cmd  # noqa: F401,E402  (registration side effect)
+
+__all__ = ["main"]

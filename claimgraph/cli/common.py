@@ -1,0 +1,86 @@
+"""Shared CLI plumbing: the root group, error handling, output formats."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from typing import Any, Callable, Iterable
+
+import click
+
+from .. import __version__
+from ..errors import ClaimgraphError
+
+FORMATS = ("table", "json", "csv")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="claimgraph")
+def main() -> None:
+    """claimgraph: who says who did what to whom, from news text, with provenance."""
+
+
+def handle_errors(func: Callable) -> Callable:
+    """Turn library errors and Ctrl-C into a one-line message and an exit code; never a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except ClaimgraphError as exc:
+            click.echo(f"claimgraph: error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("claimgraph: interrupted", err=True)
+            sys.exit(130)
+        except BrokenPipeError:
+            sys.exit(0)
+
+    return wrapper
+
+
+def kb_option(func: Callable) -> Callable:
+    return click.option(
+        "--kb", "kb_paths", multiple=True, type=click.Path(dir_okay=True),
+        help="Extra knowledge-base YAML file or folder (repeatable; also $CLAIMGRAPH_KB).",
+    )(func)
+
+
+def format_option(default: str = "table", choices: Iterable[str] = FORMATS) -> Callable:
+    return click.option("--format", "fmt", type=click.Choice(list(choices)), default=default, show_default=True)
+
+
+def emit_rows(rows: list[dict], fmt: str, columns: list[str] | None = None, title: str | None = None) -> None:
+    """Print rows as a rich table, JSON list or CSV."""
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
+        return
+    columns = columns or (list(rows[0].keys()) if rows else [])
+    if fmt == "csv":
+        import csv
+
+        writer = csv.DictWriter(sys.stdout, fieldnames=columns, extrasaction="ignore")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: _cell(row.get(k)) for k in columns})
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, show_lines=False)
+    for col in columns:
+        table.add_column(col, overflow="fold")
+    for row in rows:
+        table.add_row(*(_cell(row.get(c)) for c in columns))
+    Console().print(table)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return "; ".join(_cell(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return str(value)

@@ -1,0 +1,105 @@
+"""Reading knowledge data files (YAML and TSV) with line numbers, so every error names file and line."""
+
+from __future__ import annotations
+
+import csv
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterator
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .errors import DataFileError
+
+LINE_KEY = "__line__"
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A SafeLoader that records the 1-based line of every mapping under ``__line__``."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:  # type: ignore[override]
+        mapping = super().construct_mapping(node, deep=deep)
+        mapping[LINE_KEY] = node.start_mark.line + 1
+        return mapping
+
+
+# YAML 1.1 reads yes/no/on/off as booleans; in alias lists "No" or "ON" must stay strings.
+for _first in list(_LineLoader.yaml_implicit_resolvers):
+    _LineLoader.yaml_implicit_resolvers[_first] = [
+        (tag, regexp)
+        for tag, regexp in _LineLoader.yaml_implicit_resolvers[_first]
+        if tag != "tag:yaml.org,2002:bool"
+    ]
+_LineLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", __import__("re").compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+def package_data_path(*parts: str) -> Path:
+    """Path of a file shipped in ``claimgraph/data``."""
+    return Path(str(resources.files("claimgraph").joinpath("data", *parts)))
+
+
+def load_yaml(path: str | Path) -> Any:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise DataFileError(path, "file not found") from exc
+    except UnicodeDecodeError as exc:
+        raise DataFileError(path, f"not UTF-8 ({exc.reason})") from exc
+    try:
+        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader is a SafeLoader
+    except yaml.MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else None
+        raise DataFileError(path, f"invalid YAML: {exc.problem}", line) from exc
+
+
+def strip_lines(value: Any) -> Any:
+    """Remove the ``__line__`` bookkeeping from a loaded structure, recursively."""
+    if isinstance(value, dict):
+        return {k: strip_lines(v) for k, v in value.items() if k != LINE_KEY}
+    if isinstance(value, list):
+        return [strip_lines(v) for v in value]
+    return value
+
+
+def validate_record(model: type[BaseModel], record: Any, path: str | Path, what: str) -> BaseModel:
+    """Validate one mapping from a data file against ``model``; errors name the file and line."""
+    line = record.get(LINE_KEY) if isinstance(record, dict) else None
+    if not isinstance(record, dict):
+        raise DataFileError(path, f"each {what} must be a mapping, got {type(record).__name__}", line)
+    try:
+        return model.model_validate(strip_lines(record))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = ".".join(str(p) for p in first["loc"])
+        ident = record.get("id") or record.get("name") or ""
+        label = f"{what} {ident!r}" if ident else what
+        raise DataFileError(path, f"{label}: field {loc!r}: {first['msg']}", line) from exc
+
+
+def read_tsv(path: str | Path, columns: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield (line number, row) from a TSV file with a header; ``#`` lines are comments."""
+    path = Path(path)
+    try:
+        handle = path.open(encoding="utf-8", newline="")
+    except FileNotFoundError as exc:
+        raise DataFileError(path, "file not found") from exc
+    with handle:
+        header: list[str] | None = None
+        for number, raw in enumerate(handle, start=1):
+            line = raw.rstrip("\n")
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            cells = next(csv.reader([line], delimiter="\t", quoting=csv.QUOTE_NONE))
+            if header is None:
+                header = cells
+                missing = [c for c in columns if c not in header]
+                if missing:
+                    raise DataFileError(path, f"missing column(s) {', '.join(missing)}", number)
+                continue
+            if len(cells) != len(header):
+                raise DataFileError(path, f"expected {len(header)} tab-separated cells, got {len(cells)}", number)
+            yield number, dict(zip(header, cells))
