@@ -1,0 +1,90 @@
+"""The library's main entry point: text in, documents with actors, mentions and statements out.
+
+    extractor = Extractor()                       # loads the pipeline and the knowledge base once
+    result = extractor.extract(Document(id="a1", text="..."))
+    for result in extractor.extract_many(documents, n_process=2):   # input order is kept
+        ...
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Iterator, Sequence
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .kb import KnowledgeBase, get_knowledge_base
+from .models import Actor, Document, ExtractionResult, Mention
+from .nlp.pipeline import MODEL_NAME, cached_pipeline
+from .textio import check_text, prepare_document
+
+
+class Extractor:
+    """Runs the claimgraph pipeline over documents. Safe to reuse; not to share across threads."""
+
+    def __init__(self, kb_paths: Sequence[str] = (), model_name: str = MODEL_NAME, nlp: Language | None = None):
+        self.kb_paths = tuple(str(p) for p in kb_paths)
+        self.kb: KnowledgeBase = get_knowledge_base(self.kb_paths)
+        self.nlp = nlp or cached_pipeline(self.kb_paths, model_name)
+
+    def extract(self, document: Document) -> ExtractionResult:
+        return next(self.extract_many([document]))
+
+    def extract_many(
+        self, documents: Iterable[Document], n_process: int = 1, batch_size: int = 16
+    ) -> Iterator[ExtractionResult]:
+        """Results in input order. Invalid documents raise InputError before any NLP is spent on them."""
+        prepared: list[Document] = []
+
+        def docs() -> Iterator[Doc]:
+            for document in documents:
+                document = prepare_document(document)
+                check_text(document.text, document.id)
+                prepared.append(document)
+                doc = self.nlp.make_doc(document.text)
+                doc._.cg_doc_id = document.id
+                doc._.cg_doc_date = document.date
+                doc._.cg_date_origin = document.date_origin
+                doc._.cg_body_start = _body_start(document)
+                yield doc
+
+        for position, doc in enumerate(self.nlp.pipe(docs(), n_process=n_process, batch_size=batch_size)):
+            yield doc_to_result(prepared[position], doc, self.kb)
+            prepared[position] = None  # type: ignore[call-overload]  # keep memory flat on long streams
+
+
+def _body_start(document: Document) -> int:
+    from .nlp.temporal import split_dateline
+
+    return split_dateline(document.text)[1]
+
+
+def doc_to_result(document: Document, doc: Doc, kb: KnowledgeBase) -> ExtractionResult:
+    """Collect the pipeline's annotations into the contract's models."""
+    known: dict[str, Actor] = dict(doc._.cg_actors or {})
+    mentions: list[Mention] = []
+    for m in doc._.cg_mentions or []:
+        span = doc[m.start : m.end]
+        mentions.append(
+            Mention(start=span.start_char, end=span.end_char, text=span.text, actor=m.actor_id, rule=m.rule,
+                    confidence=round(m.confidence, 3), sense=m.sense)
+        )
+    statements = list(doc._.cg_statements or [])
+    used = {m.actor for m in mentions if m.actor}
+    for s in statements:
+        used.update(x for x in (s.asserter, s.subject, s.object) if x and x != "author")
+    actors = []
+    for actor_id in sorted(used, key=lambda a: _first_position(a, mentions)):
+        actor = known.get(actor_id) or kb.get(actor_id)
+        if actor is not None:
+            actors.append(actor.as_of(document.date))
+    if document.date is None and doc._.cg_doc_date is not None:
+        document = document.model_copy(update={"date": doc._.cg_doc_date, "date_origin": doc._.cg_date_origin})
+    return ExtractionResult(document=document, actors=actors, mentions=mentions, statements=statements)
+
+
+def _first_position(actor_id: str, mentions: list[Mention]) -> tuple[int, str]:
+    for m in mentions:
+        if m.actor == actor_id:
+            return (m.start, actor_id)
+    return (10**12, actor_id)

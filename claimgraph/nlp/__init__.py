@@ -1,0 +1,1 @@
+"""claimgraph's spaCy components and the pipeline that chains them."""

