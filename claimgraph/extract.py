@@ -13,6 +13,7 @@ from typing import Iterable, Iterator, Sequence
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .errors import InputError
 from .kb import KnowledgeBase, get_knowledge_base
 from .models import Actor, Document, ExtractionResult, Mention
 from .nlp.pipeline import MODEL_NAME, cached_pipeline
@@ -88,3 +89,32 @@ def _first_position(actor_id: str, mentions: list[Mention]) -> tuple[int, str]:
         if m.actor == actor_id:
             return (m.start, actor_id)
     return (10**12, actor_id)
+
+
+def extract_stream(
+    extractor: Extractor, items: Iterable[Document | InputError], n_process: int = 1, chunk: int = 64
+) -> Iterator[ExtractionResult | InputError]:
+    """Results and input errors in input order; a document that fails its checks becomes its InputError."""
+    buffer: list[Document | InputError] = []
+
+    def flush() -> Iterator[ExtractionResult | InputError]:
+        checked: list[Document | InputError] = []
+        for item in buffer:
+            if isinstance(item, Document):
+                try:
+                    check_text(item.text, item.id)
+                except InputError as exc:
+                    item = exc
+            checked.append(item)
+        documents = [d for d in checked if isinstance(d, Document)]
+        results = iter(extractor.extract_many(documents, n_process=n_process if len(documents) > 8 else 1))
+        for item in checked:
+            yield item if isinstance(item, InputError) else next(results)
+        buffer.clear()
+
+    for item in items:
+        buffer.append(item)
+        if len(buffer) >= chunk:
+            yield from flush()
+    if buffer:
+        yield from flush()

@@ -206,6 +206,9 @@ class Quantity(_Model):
     value: int
     text: str
     unit: str | None = None  # what was counted ("people", "persons from Kerala")
+    # "dozens", "nearly 50", "about 20": the value is an estimate; with "dozens" it is a lower bound (24).
+    approximate: bool = False
+    bound: Literal["exact", "at_least", "at_most"] = "exact"  # "at least 12", "over 100" / "up to 50"
 
 
 class Statement(_Model):
@@ -235,6 +238,7 @@ class Statement(_Model):
     subject_text: str | None = None
     object_text: str | None = None
     asserter_text: str | None = None
+    lexicon_entry: str | None = None  # id of the predicate-lexicon entry that matched the trigger
 
     def proposition_key(self) -> tuple[str | None, str, str | None, bool]:
         return (self.subject, self.event_type, self.object, self.negated)

@@ -141,3 +141,42 @@ def read_text_file(path: str | Path) -> Document:
         raise InputError(f"{path}: {len(data):,} bytes is too large for one document")
     text = decode_bytes(data, str(path))
     return Document(id=path.stem, text=text, source=str(path))
+
+
+def iter_input(path: str, jsonl: bool | None = None) -> Iterator[Document | InputError]:
+    """Documents from a path for ``extract``: a text file, a .json/.jsonl file, or ``-`` for standard input.
+
+    ``jsonl`` forces (True) or forbids (False) reading one JSON document per line; None decides by extension.
+    """
+    import sys
+
+    is_jsonl = jsonl if jsonl is not None else str(path).endswith((".jsonl", ".ndjson"))
+    if path == "-":
+        if is_jsonl:
+            yield from iter_jsonl(sys.stdin.buffer, "<stdin>")
+            return
+        data = sys.stdin.buffer.read()
+        yield Document(id="stdin", text=decode_bytes(data, "<stdin>"), source="<stdin>")
+        return
+    if is_jsonl:
+        try:
+            handle = open(path, "rb")
+        except OSError as exc:
+            raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
+        with handle:
+            yield from iter_jsonl(handle, str(path))
+        return
+    if str(path).endswith(".json"):
+        document = read_text_file(path)
+        try:
+            record = json.loads(document.text)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{path}: malformed JSON ({exc.msg} at line {exc.lineno})") from exc
+        records = record if isinstance(record, list) else [record]
+        for number, item in enumerate(records, start=1):
+            try:
+                yield document_from_record(item, f"{path}[{number}]")
+            except InputError as exc:
+                yield exc
+        return
+    yield read_text_file(path)

@@ -1,14 +1,327 @@
-"""Stub of the cg_statements component; replaced by its real implementation."""
+"""The ``cg_statements`` component: triggers, roles and frames become statements with asserter and stance.
+
+For each sentence: reporting frames are found first (attribution.py); each frame with a speech act (ACCUSE,
+REJECT, REQUEST...) becomes a statement asserted by whoever reports it (the author, or an outer speaker); every
+event trigger becomes one statement per (subject, object) pair (roles.py), asserted by the speaker of the
+innermost frame whose content holds it, or by the author, with ``parent`` set to that frame's speech act. A
+denial of "the charge" repeats the accusation's propositions with the denier as asserter and stance ``denies``.
+
+Stance: ``denies`` under a denial; ``predicts`` for future or intended events (will, would, plans to, a
+request's content); ``speculates`` for hedged ones (may, might, could, suggest, reportedly, "questions about");
+``asserts`` otherwise. ``negated`` marks negative events ("would not meddle").
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span, Token
+
+from ..models import AUTHOR, Quantity, Statement, TimeExpression
+from .annotations import PredicateMatch
+from .attribution import AnonymousSources, Frame, build_frames, enclosing_frame
+from .modality import Cues, load_cues
+from .roles import Arg, LightVerbs, Roles, roles_for
+
+STANCE_RANK = {"asserts": 0, "speculates": 1, "predicts": 2, "denies": 3}
 
 
-@Language.factory("cg_statements")
-def make_stub(nlp: Language, name: str):
+@dataclass
+class Pending:
+    """A statement before ids are assigned."""
+
+    key: tuple
+    statement: dict
+    parent_key: tuple | None
+
+
+class StatementBuilder:
+    """Builds the statements of one Doc. Short-lived: one per Doc."""
+
+    def __init__(self, doc: Doc, cues: Cues):
+        self.doc = doc
+        self.cues = cues
+        self.light: LightVerbs = cues.light
+        self.anon: AnonymousSources = cues.anonymous
+        self.out: list[Statement] = []
+        self.keys: dict[tuple, str] = {}
+        self.last_pair: tuple[Arg, Arg] | None = None
+        self.frames_so_far: list[Frame] = []
+        self.frame_ids: dict[tuple[int, str | None], str] = {}
+        # propositions carried by each accusation frame, so a later denial can repeat them
+        self.carried: dict[int, list[tuple[Statement, Arg | None, Arg | None]]] = {}
+
+    # ---- helpers ---------------------------------------------------------------------------------------
+    def _id(self) -> str:
+        return f"{self.doc._.cg_doc_id or 'doc'}#s{len(self.out) + 1}"
+
+    def _quote(self, sent: Span) -> tuple[str, int, int]:
+        text = sent.text
+        lead = len(text) - len(text.lstrip())
+        quote = text.strip()
+        start = sent.start_char + lead
+        return quote, start, start + len(quote)
+
+    def emit(
+        self, sent: Span, *, asserter: str, stance: str, subject: Arg | None, event_type: str, obj: Arg | None,
+        trigger: Token, match: PredicateMatch | None, rule: str, confidence: float, parent: str | None,
+        negated: bool = False, asserter_text: str | None = None,
+    ) -> Statement | None:
+        subject_id = subject.actor_id if subject else None
+        object_id = obj.actor_id if obj else None
+        if subject_id is None and object_id is None:
+            return None
+        if subject_id is not None and subject_id == object_id:
+            return None
+        key = (asserter, stance, subject_id, event_type, object_id, negated, parent, sent.start)
+        if key in self.keys:
+            return None
+        quote, start, end = self._quote(sent)
+        head = match.head if match else trigger.i
+        statement = Statement(
+            id=self._id(), asserter=asserter, stance=stance, subject=subject_id, event_type=event_type,
+            mode=match.mode if match else None, context=list(match.context) if match else [],
+            object=object_id, negated=negated, time=self._time(head, sent, stance),
+            location=self._place(head, sent), quote=quote, start=start, end=end,
+            trigger=trigger.text if match is None else self.doc[match.start : match.end].text,
+            trigger_start=trigger.idx, trigger_end=trigger.idx + len(trigger.text),
+            rule=rule, confidence=round(max(0.05, min(1.0, confidence)), 3), parent=parent,
+            quantities=self._quantities(head), subject_text=subject.text if subject else None,
+            object_text=obj.text if obj else None, asserter_text=asserter_text,
+            lexicon_entry=match.entry_id if match else None,
+        )
+        self.keys[key] = statement.id
+        self.out.append(statement)
+        if subject_id and object_id:
+            self.last_pair = (subject, obj)  # type: ignore[assignment]
+        return statement
+
+    def _time(self, head: int, sent: Span, stance: str) -> TimeExpression | None:
+        from .temporal import time_for_tokens
+
+        found = time_for_tokens(self.doc, head, sent)
+        if found is not None:
+            return found
+        date = self.doc._.cg_doc_date
+        if date is None:
+            return None
+        relation = "after" if stance == "predicts" else "before"
+        return TimeExpression(text=None, start_date=date if relation == "after" else None,
+                              end_date=None if relation == "after" else date,
+                              precision="unknown", relation=relation, anchor="document")
+
+    def _place(self, head: int, sent: Span):
+        from .places import place_for_tokens
+
+        return place_for_tokens(self.doc, head, sent)
+
+    def _quantities(self, head: int) -> list[Quantity]:
+        out = []
+        for q in self.doc._.cg_quantities or []:
+            if q.head is None:
+                continue
+            if q.head == head or self.doc[q.head].head.i == head:
+                out.append(q.value)
+        return out
+
+    # ---- stance ----------------------------------------------------------------------------------------
+    def local_modality(self, head: Token, stop: set[int]) -> tuple[str | None, bool]:
+        """(stance from modal cues on the clause chain of ``head``, negated?)."""
+        stance: str | None = None
+        negated = False
+        token = head
+        first = True
+        came_by = ""
+        for _ in range(6):
+            for child in token.children:
+                low = child.lower_
+                if child.dep_ in ("aux", "auxpass") and low in self.cues.future:
+                    stance = _stronger(stance, "predicts")
+                elif child.dep_ in ("aux",) and low in self.cues.hedge_modals:
+                    stance = _stronger(stance, "speculates")
+                elif child.dep_ == "advmod" and low in self.cues.hedge_adverbs:
+                    stance = _stronger(stance, "speculates")
+                elif child.dep_ == "neg" and (first or token.dep_ in ("xcomp", "conj") or child.head is head):
+                    negated = not negated if first else negated or True
+                elif child.dep_ == "mark" and low in self.cues.conditional:
+                    stance = _stronger(stance, "speculates")
+            if not first and came_by == "xcomp" and token.lemma_ in self.cues.intent_verbs:
+                stance = _stronger(stance, "predicts")  # "plans to attack", not "is seeking favours"
+            if not first and came_by in ("xcomp", "ccomp") and token.lemma_ in self.cues.hedge_verbs:
+                stance = _stronger(stance, "speculates")
+            if token.i in stop or token.head is token:
+                break
+            infinitive = token.dep_ in ("advcl", "relcl") and any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
+            if token.dep_ not in ("xcomp", "conj", "pcomp", "prep", "pobj", "dobj", "acl", "attr", "nsubj",
+                                  "nsubjpass", "dative", "appos", "compound", "poss") and not infinitive:
+                break  # a clause boundary (ccomp, advcl, relcl, parataxis): its modality is not ours
+            if token.dep_ == "xcomp" and token.head.lemma_ == "be" and any(
+                c.dep_ == "nsubj" and c.lemma_.lower() in self.cues.plan_nouns for c in token.head.children
+            ):
+                stance = _stronger(stance, "predicts")
+            # questions/concerns about X: the noun event is in doubt
+            if token.dep_ == "pobj" and token.head.lower_ in ("about", "over", "of", "regarding"):
+                if token.head.head.lemma_.lower() in self.cues.doubt_nouns:
+                    stance = _stronger(stance, "speculates")
+            came_by = token.dep_
+            token = token.head
+            first = False
+        return stance, negated
+
+    def combine(self, frame: Frame | None, local: str | None, head: Token) -> str:
+        base = frame.content_stance if frame else "asserts"
+        if base == "denies":
+            return "denies"
+        if local == "predicts" or base == "predicts":
+            return "predicts"
+        if local == "speculates" or base == "speculates":
+            return "speculates"
+        return "asserts"
+
+    # ---- main ------------------------------------------------------------------------------------------
+    def build(self) -> list[Statement]:
+        doc = self.doc
+        matches = sorted(doc._.cg_predicates or [], key=lambda m: m.head)
+        by_sent: dict[int, list[PredicateMatch]] = {}
+        for match in matches:
+            by_sent.setdefault(doc[match.head].sent.start, []).append(match)
+        for sent in doc.sents:
+            sent_matches = by_sent.get(sent.start, [])
+            if not sent_matches:
+                continue
+            frames = build_frames(doc, sent, sent_matches, self.light, self.anon, self.frames_so_far)
+            self._sentence(sent, sent_matches, frames)
+            self.frames_so_far.extend(frames)
+        return self.out
+
+    def _sentence(self, sent: Span, matches: list[PredicateMatch], frames: list[Frame]) -> None:
+        doc = self.doc
+        frame_heads = {f.trigger for f in frames}
+        # outer frames first so nested speech acts find their parent
+        for frame in sorted(frames, key=lambda f: -len(f.content_tokens)):
+            self._speech_act(sent, frame, frames)
+        for match in matches:
+            if match.head in frame_heads or (match.extra or {}).get("reporting"):
+                continue
+            self._event(sent, match, frames)
+        for frame in frames:
+            if frame.answers is not None:
+                self._denial(sent, frame, frames)
+
+    def _asserters(self, frame: Frame | None) -> list[tuple[str, str | None, float]]:
+        if frame is None:
+            return [(AUTHOR, None, 1.0)]
+        out = [(s.actor_id, s.text, s.confidence) for s in frame.speakers if s.actor_id]
+        return out or [(AUTHOR, None, 0.7)]
+
+    def _speech_act(self, sent: Span, frame: Frame, frames: list[Frame]) -> None:
+        if not frame.speech_act:
+            return
+        outer = enclosing_frame(frames, frame.trigger, exclude=frame)
+        trigger = self.doc[frame.trigger]
+        local, negated = self.local_modality(trigger, set(outer.content_heads) if outer else set())
+        stance = self.combine(outer, local, trigger)
+        speakers = frame.speakers or [None]
+        targets = frame.targets or [None]
+        for asserter, asserter_text, conf in self._asserters(outer):
+            parent = self.frame_ids.get((outer.trigger, asserter)) if outer else None
+            for speaker in speakers:
+                for target in targets:
+                    s = self.emit(
+                        sent, asserter=asserter, stance=stance, subject=speaker, event_type=frame.speech_act,
+                        obj=target, trigger=trigger, match=frame.match, rule=f"speech-act:{frame.rule}",
+                        confidence=0.9 * conf * min(a.confidence for a in (speaker, target) if a) if (speaker or target) else 0.5,
+                        parent=parent, negated=negated, asserter_text=asserter_text,
+                    )
+                    if s is not None and speaker is not None and speaker.actor_id:
+                        self.frame_ids.setdefault((frame.trigger, speaker.actor_id), s.id)
+
+    def _event(self, sent: Span, match: PredicateMatch, frames: list[Frame]) -> None:
+        doc = self.doc
+        head = doc[match.head]
+        roles: Roles = roles_for(doc, match, self.light)
+        frame = enclosing_frame(frames, match.head)
+        subjects, objects = _prefer_resolved(roles.subjects), _prefer_resolved(roles.objects)
+        if frame is not None and frame.target_is_subject and frame.targets and not any(a.actor_id for a in subjects):
+            subjects = frame.targets
+        if frame is not None and frame.rule == "request" and not any(a.actor_id for a in subjects):
+            subjects = frame.targets
+        objects = self._pair_fallback(objects)
+        if roles.symmetric and not subjects and len(objects) >= 2:
+            subjects, objects = objects[:1], objects[1:]
+        event_type = "REQUEST" if roles.desired else match.event_type
+        local, negated = self.local_modality(head, set(frame.content_heads) if frame else set())
+        if (match.extra or {}).get("negative"):
+            negated = not negated
+        stance = self.combine(frame, local, head)
+        if roles.desired:
+            stance = "asserts" if stance == "predicts" and frame is None else stance
+        rule = f"{roles.rule}:{'+'.join(sorted({a.rule for a in subjects + objects})) or 'none'}"
+        if frame is not None:
+            rule += f"/frame:{frame.rule}"
+        for asserter, asserter_text, conf in self._asserters(frame):
+            parent = self.frame_ids.get((frame.trigger, asserter)) if frame is not None else None
+            for subject in subjects or [None]:
+                for obj in objects or [None]:
+                    confidence = conf * 0.9
+                    for arg in (subject, obj):
+                        if arg is not None and arg.actor_id:
+                            confidence *= arg.confidence
+                        elif arg is None:
+                            confidence *= 0.8
+                    s = self.emit(
+                        sent, asserter=asserter, stance=stance, subject=subject, event_type=event_type, obj=obj,
+                        trigger=head, match=match, rule=rule, confidence=confidence, parent=parent,
+                        negated=negated, asserter_text=asserter_text,
+                    )
+                    if s is not None and frame is not None and frame.speech_act == "ACCUSE":
+                        self.carried.setdefault(id(frame), []).append((s, subject, obj))
+
+    def _pair_fallback(self, objects: list[Arg]) -> list[Arg]:
+        """"between the two" / "both": the two parties of the previous statement."""
+        out: list[Arg] = []
+        for arg in objects:
+            token = self.doc[arg.token]
+            if arg.actor_id is None and token.lower_ in ("two", "both") and self.last_pair:
+                out.extend(Arg(a.token, a.actor_id, a.text, "pair", a.confidence * 0.7) for a in self.last_pair)
+            else:
+                out.append(arg)
+        return out
+
+    def _denial(self, sent: Span, frame: Frame, frames: list[Frame]) -> None:
+        trigger = self.doc[frame.trigger]
+        for carried, subject, obj in self.carried.get(id(frame.answers), []):
+            for speaker in frame.speakers:
+                if not speaker.actor_id:
+                    continue
+                parent = self.frame_ids.get((frame.trigger, speaker.actor_id))
+                self.emit(
+                    sent, asserter=speaker.actor_id, stance="denies", subject=subject, event_type=carried.event_type,
+                    obj=obj, trigger=trigger, match=frame.match, rule="frame:charge-denied",
+                    confidence=carried.confidence * speaker.confidence, parent=parent, negated=carried.negated,
+                    asserter_text=speaker.text,
+                )
+
+
+def _prefer_resolved(args: list[Arg]) -> list[Arg]:
+    resolved = [a for a in args if a.actor_id]
+    return resolved or args[:1]
+
+
+def _stronger(current: str | None, new: str) -> str:
+    if current is None or STANCE_RANK[new] > STANCE_RANK[current]:
+        return new
+    return current
+
+
+@Language.factory("cg_statements", requires=["doc._.cg_predicates", "doc._.cg_mentions"],
+                  assigns=["doc._.cg_statements"])
+def make_statement_builder(nlp: Language, name: str):
+    cues = load_cues()
+
     def component(doc: Doc) -> Doc:
+        doc._.cg_statements = StatementBuilder(doc, cues).build()
         return doc
 
     return component

@@ -1,0 +1,221 @@
+"""Who says so: reporting frames (say, claim, accuse X of, deny, according to, requests) and their content.
+
+A frame has a speaker (the asserter of what it carries), a content (the clause heads whose events it reports),
+the stance the speaker takes on that content, and optionally a speech act (ACCUSE, REJECT, REQUEST...) that is a
+statement in its own right. Rules (``Frame.rule``):
+
+- ``ccomp``: "X said that ..."; ``of-gerund``: "X accused Y of supporting Z" (Y is the content's subject);
+  ``xcomp``: "X denied supporting Z" (X is its subject); ``parenthetical``: a reporting verb parsed as a
+  dependent of the verb it reports ("which X claims is backed by Y", "..., officials said");
+  ``according-to``: "according to X, ..."; ``charge-denied``: "a charge that X denies" / "X denied the
+  allegations" (the denial carries the content of the nearest earlier accusation); ``request``: "X asked Y to
+  ...", "X pressured Y to ..." (the content is what is requested, a prediction of the speaker's).
+- A speaker that is no actor but an anonymous source ("security officials", "intelligence inputs", "a man")
+  becomes an actor of its own (``ANON-...``, provisional) rather than the author.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from ..models import Actor
+from .annotations import MentionSpan, PredicateMatch, doc_actors, mention_at, set_mentions
+from .roles import Arg, LightVerbs, resolve, resolve_all, verb_subjects
+
+CHARGE_NOUNS = frozenset("charge charges allegation allegations accusation accusations claim claims".split())
+REQUEST_TYPES = frozenset(("REQUEST",))
+
+
+@dataclass
+class Frame:
+    trigger: int
+    match: PredicateMatch | None
+    speakers: list[Arg]
+    targets: list[Arg]
+    content_heads: list[int]
+    content_stance: str
+    speech_act: str | None
+    rule: str
+    target_is_subject: bool = False
+    answers: Frame | None = None  # the accusation a denial answers ("a charge that X denies")
+    content_tokens: set[int] = field(default_factory=set)
+
+
+@dataclass
+class AnonymousSources:
+    """Nouns that make an anonymous source, and the actor type each becomes."""
+
+    types: dict[str, str]  # head lemma -> actor type
+    modifier_types: dict[str, str]  # modifier lemma -> actor type ("security" -> security_forces)
+
+
+def _is_reporting(match: PredicateMatch) -> bool:
+    return bool((match.extra or {}).get("reporting"))
+
+
+def build_frames(
+    doc: Doc, sent: Span, matches: list[PredicateMatch], light: LightVerbs, anon: AnonymousSources,
+    earlier: list[Frame],
+) -> list[Frame]:
+    """Frames of one sentence. ``earlier`` are the frames of previous sentences (for "denied the charges")."""
+    frames: list[Frame] = []
+    for match in matches:
+        token = doc[match.head]
+        extra = match.extra or {}
+        if _is_reporting(match):
+            frame = _reporting_frame(doc, token, match, light, anon)
+        elif match.event_type in REQUEST_TYPES and token.pos_ in ("VERB", "AUX"):
+            frame = _request_frame(doc, token, match, light)
+        else:
+            frame = None
+        if frame is None:
+            continue
+        if extra.get("speech_act") and not frame.speech_act:
+            frame.speech_act = extra["speech_act"]
+        frames.append(frame)
+    # "according to X, ...": a prepositional frame without a lexicon verb.
+    for token in sent:
+        if token.lower_ == "according" and any(c.lower_ == "to" for c in token.children):
+            to = next(c for c in token.children if c.lower_ == "to")
+            speakers = [_speaker(doc, c, anon) for c in to.children if c.dep_ == "pobj"]
+            head = token.head if token.head is not token else None
+            if head is not None and speakers:
+                frames.append(Frame(token.i, None, speakers, [], [head.i], "asserts", None, "according-to"))
+    for frame in frames:
+        frame.content_tokens = {t.i for h in frame.content_heads for t in doc[h].subtree}
+        frame.content_tokens.discard(frame.trigger)
+    _link_charges(doc, frames, earlier)
+    return frames
+
+
+def _reporting_frame(
+    doc: Doc, token: Token, match: PredicateMatch, light: LightVerbs, anon: AnonymousSources
+) -> Frame | None:
+    extra = match.extra or {}
+    stance = extra.get("content_stance") or "asserts"
+    speech_act = None if match.event_type in ("REPORT", None) else match.event_type
+    via = list(extra.get("content_via") or ["ccomp"])
+    speakers = [_speaker(doc, s, anon) for s in _speaker_tokens(token)]
+    heads: list[int] = []
+    targets: list[Arg] = []
+    rule = "ccomp"
+    for child in token.children:
+        if child.dep_ in ("ccomp", "xcomp") and ("ccomp" in via or "xcomp" in via or child.dep_ == "ccomp"):
+            heads.append(child.i)
+            rule = child.dep_
+        elif child.dep_ == "prep" and f"prep:{child.lower_}" in via:
+            heads += [c.i for c in child.children if c.dep_ in ("pcomp", "pobj") and c.pos_ in ("VERB", "AUX", "NOUN")]
+            rule = f"{child.lower_}-gerund"
+        elif child.dep_ in ("dobj", "dative") and mention_at(doc, child.i):
+            targets += resolve_all(doc, [child], "target")
+    if extra.get("target_is_subject") and targets and not heads:
+        # "accused Pakistan of supporting": spaCy sometimes hangs "of" on the object.
+        for target in targets:
+            for prep in doc[target.token].children:
+                if prep.dep_ == "prep" and f"prep:{prep.lower_}" in via:
+                    heads += [c.i for c in prep.children if c.dep_ in ("pcomp", "pobj")]
+                    rule = f"{prep.lower_}-gerund"
+    if not heads and token.dep_ in ("parataxis", "nsubj", "nsubjpass", "advcl", "dep") and token.head is not token:
+        if speakers:
+            heads.append(token.head.i)
+            rule = "parenthetical"
+    if token.dep_ == "relcl" and token.head.lemma_.lower() in CHARGE_NOUNS:
+        rule = "charge-denied"
+    if not heads and rule != "charge-denied" and not speech_act:
+        return None
+    return Frame(token.i, match, speakers, targets, heads, stance, speech_act, rule,
+                 target_is_subject=bool(extra.get("target_is_subject")))
+
+
+def _request_frame(doc: Doc, token: Token, match: PredicateMatch, light: LightVerbs) -> Frame | None:
+    heads = [c.i for c in token.children if c.dep_ in ("xcomp", "ccomp")]
+    if not heads:
+        return None
+    speakers = verb_subjects(doc, token, light)
+    targets = resolve_all(doc, [c for c in token.children if c.dep_ in ("dobj", "dative", "nsubjpass")], "target")
+    return Frame(token.i, match, speakers, targets, heads, "predicts", match.event_type, "request")
+
+
+def _speaker_tokens(token: Token) -> list[Token]:
+    subjects = [c for c in token.children if c.dep_ in ("nsubj",)]
+    if subjects:
+        return subjects
+    agents = [c for c in token.children if c.dep_ == "agent"]
+    out = [g for a in agents for g in a.children if g.dep_ == "pobj"]
+    if out:
+        return out
+    if token.dep_ == "conj" and token.head.pos_ in ("VERB", "AUX"):
+        return _speaker_tokens(token.head)
+    return []
+
+
+def _speaker(doc: Doc, token: Token, anon: AnonymousSources) -> Arg:
+    arg = resolve(doc, token, "speaker")
+    if arg.actor_id:
+        return arg
+    source = anonymous_source(doc, token, anon)
+    if source is not None:
+        return Arg(token.i, source, arg.text, "anonymous-source", 0.8)
+    return arg
+
+
+_SLUG = re.compile(r"[^A-Z0-9]+")
+
+
+def anonymous_source(doc: Doc, token: Token, anon: AnonymousSources) -> str | None:
+    """Make (or reuse) an actor for an unnamed source such as "security officials" or "intelligence inputs"."""
+    lemma = token.lemma_.lower()
+    if lemma not in anon.types:
+        return None
+    modifiers = [c for c in token.lefts if c.dep_ in ("amod", "compound", "nmod") and c.pos_ in ("ADJ", "NOUN", "PROPN")]
+    actor_type = anon.types[lemma]
+    for mod in modifiers:
+        actor_type = anon.modifier_types.get(mod.lemma_.lower(), actor_type)
+    words = [m.text for m in modifiers if m.lemma_.lower() not in ("recent", "other", "some", "several", "many")]
+    name = " ".join([*words, token.text])
+    actor_id = "ANON-" + _SLUG.sub("-", name.upper()).strip("-")
+    actors = doc_actors(doc)
+    if actor_id not in actors:
+        actors[actor_id] = Actor(id=actor_id, name=f"unnamed {name.lower()}", type=actor_type, provisional=True,
+                                 description="anonymous source")
+    start = min([token.i] + [m.i for m in modifiers])
+    if mention_at(doc, token.i) is None:
+        mentions = list(doc._.cg_mentions or [])
+        mentions.append(MentionSpan(start, token.i + 1, actor_id, "anonymous-source", 0.8))
+        set_mentions(doc, mentions)
+    return actor_id
+
+
+def _link_charges(doc: Doc, frames: list[Frame], earlier: list[Frame]) -> None:
+    """A denial of "the charge"/"the allegations" answers the accusation it refers to."""
+    pool = [*earlier, *frames]
+    for frame in frames:
+        if frame.speech_act != "REJECT" or frame.content_heads:
+            continue
+        token = doc[frame.trigger]
+        noun = None
+        if frame.rule == "charge-denied":
+            noun = token.head
+        else:
+            noun = next((c for c in token.children if c.dep_ == "dobj" and c.lemma_.lower() in CHARGE_NOUNS), None)
+        if noun is None:
+            continue
+        accusations = [f for f in pool if f.speech_act == "ACCUSE" and f.trigger < frame.trigger and f.content_heads]
+        if accusations:
+            frame.answers = accusations[-1]
+            frame.targets = frame.targets or list(frame.answers.speakers)
+            frame.rule = "charge-denied"
+
+
+def enclosing_frame(frames: list[Frame], token_index: int, exclude: Frame | None = None) -> Frame | None:
+    """The innermost frame whose content contains the token."""
+    best: Frame | None = None
+    for frame in frames:
+        if frame is exclude or token_index not in frame.content_tokens:
+            continue
+        if best is None or len(frame.content_tokens) < len(best.content_tokens):
+            best = frame
+    return best

@@ -1,0 +1,359 @@
+"""Who did it and to whom: the subject and object of an event trigger, read off the dependency parse.
+
+Every argument records the rule that found it, so a statement can say why its subject is its subject.
+Rules (in ``Arg.rule``):
+
+- verbs: ``active`` (nsubj / dobj), ``passive`` (by-agent / nsubjpass), ``prep`` (object in a lexicon
+  preposition: "fight against X"), ``conj`` (a coordinated verb shares its subject), ``control`` (infinitive
+  under another verb: "asked X to attack" -> X; "was used to fight" -> the passive subject; "plans to attack" ->
+  the planner), ``by-gerund`` ("did them a favour by declaring ..." -> the subject of "did"), ``participle``
+  ("attacked the camps, killing 30" -> the subject of "attacked"), ``relative`` ("the group which attacked" ->
+  "the group"), ``acl-passive`` ("a video released by X" -> object is the video's noun);
+- nouns: ``possessive`` ("X's support to Y"), ``compound`` ("ISKP attacks"), ``noun-prep`` ("support to Y",
+  "backing of X"), ``light-give`` ("X gave Y a free hand"), ``light-receive`` ("Y had the backing of X"),
+  ``role-of`` ("the role of X in the strikes"), ``copula`` ("the target for X is Y"), ``symmetric`` ("a nexus
+  between X and Y", "the X-Y partnership");
+- any argument: ``possessor`` (an attack on "its camps" hits the camps' owner), ``pair`` ("between the two" ->
+  the two parties of the previous statement).
+
+A role whose phrase resolves to no actor keeps its text but no actor id: it is never guessed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Token
+
+from .annotations import PredicateMatch, mention_at
+
+SUBJ_DEPS = ("nsubj", "csubj")
+PASS_SUBJ_DEPS = ("nsubjpass", "csubjpass")
+RELATIVE_PRONOUNS = ("which", "who", "that", "whom", "whose")
+# Nouns whose "of X" / possessor is the agent of an event they are "in": "the role of X in the strikes".
+ROLE_NOUNS = frozenset("role involvement hand part participation complicity responsibility".split())
+# Nouns whose possessor plans the infinitive after the copula: "X's plan was to attack".
+PLAN_NOUNS = frozenset("plan plans aim goal intention objective strategy design agenda".split())
+COPULAS = frozenset(("be",))
+
+
+@dataclass
+class Arg:
+    """One resolved (or unresolved) argument of an event."""
+
+    token: int
+    actor_id: str | None
+    text: str
+    rule: str
+    confidence: float = 1.0
+
+
+@dataclass
+class Roles:
+    subjects: list[Arg] = field(default_factory=list)
+    objects: list[Arg] = field(default_factory=list)
+    rule: str = ""
+    symmetric: bool = False
+    # A light "receive" verb of desire ("needs the support of X", "seeks favours from X") makes a request.
+    desired: bool = False
+
+
+@dataclass
+class LightVerbs:
+    give: frozenset[str]
+    receive: frozenset[str]
+    perform: frozenset[str]  # "carry out / launch / undertake attacks": the verb's subject does the noun's event
+    desire: frozenset[str]  # receive-class verbs that want rather than have: need, seek, want
+    object_control: frozenset[str]  # "ask X to V": X does V
+
+
+def phrase_text(token: Token) -> str:
+    """The noun phrase a token heads, without trailing clauses: "the complete backing"."""
+    doc = token.doc
+    start = token.left_edge.i
+    end = token.i + 1
+    for child in token.rights:
+        if child.dep_ in ("compound", "flat", "appos", "nummod") or (child.dep_ == "punct" and child.text in "()"):
+            end = max(end, child.right_edge.i + 1)
+        else:
+            break
+    return doc[start:end].text
+
+
+def conjuncts(token: Token) -> list[Token]:
+    """The token and every token coordinated with it ("X and Y", "both X and Y", "X as well as Y")."""
+    out = [token]
+    for child in token.children:
+        if child.dep_ == "conj":
+            out.extend(conjuncts(child))
+    return out
+
+
+def resolve(doc: Doc, token: Token, rule: str, confidence: float = 1.0, depth: int = 0) -> Arg:
+    """An Arg for the phrase headed by ``token``: the actor a mention gives it, or none."""
+    mention = mention_at(doc, token.i)
+    if mention and mention.actor_id:
+        return Arg(token.i, mention.actor_id, phrase_text(token), rule, confidence * mention.confidence)
+    if depth < 3 and token.lower_ in RELATIVE_PRONOUNS and token.head.dep_ in ("relcl", "acl"):
+        antecedent = token.head.head
+        arg = resolve(doc, antecedent, "relative", confidence * 0.95, depth + 1)
+        if arg.actor_id:
+            return arg
+    for child in token.children:
+        if child.dep_ in ("appos", "compound") and child.i != token.i:
+            m = mention_at(doc, child.i)
+            if m and m.actor_id and child.dep_ == "appos":
+                return Arg(token.i, m.actor_id, phrase_text(token), rule + "+appos", confidence * m.confidence)
+    # "the Pakistan Army" is one mention; "ISKP fighters" is a mention inside a larger phrase.
+    compound = [c for c in token.lefts if c.dep_ == "compound"]
+    for child in compound:
+        m = mention_at(doc, child.i)
+        if m and m.actor_id and token.pos_ in ("NOUN", "PROPN") and token.lemma_.lower() in _MEMBER_NOUNS:
+            return Arg(token.i, m.actor_id, phrase_text(token), rule + "+member", confidence * 0.9 * m.confidence)
+    return Arg(token.i, None, phrase_text(token), rule, confidence)
+
+
+# Heads that stand for an organisation's people: "ISKP fighters", "Taliban commanders".
+_MEMBER_NOUNS = frozenset(
+    "fighter fighters militant militants member members commander commanders cadre cadres operative operatives "
+    "soldier soldiers troop troops force forces official officials leader leaders spokesman spokesperson "
+    "unit units wing gunman gunmen insurgent insurgents jihadist jihadists".split()
+)
+
+
+def resolve_all(doc: Doc, tokens: list[Token], rule: str, confidence: float = 1.0) -> list[Arg]:
+    args: list[Arg] = []
+    for token in tokens:
+        for conj in conjuncts(token):
+            args.append(resolve(doc, conj, rule if conj is token else rule + "+conj", confidence))
+    return args
+
+
+def _prep_objects_of(preps: list[Token]) -> list[Token]:
+    return [c for p in preps for c in p.children if c.dep_ in ("pobj", "pcomp")]
+
+
+def _prep_objects(head: Token, preps: list[str] | tuple[str, ...]) -> list[Token]:
+    out = []
+    for child in head.children:
+        if child.dep_ in ("prep", "agent") and child.lower_ in preps:
+            for c in child.children:
+                if c.dep_ == "pobj":
+                    out.append(c)
+                elif c.dep_ == "pcomp":
+                    # "with X and Y relating to ...": the parser makes X the subject of the participle.
+                    subjects = [g for g in c.children if g.dep_ == "nsubj"]
+                    out.extend(subjects or [c])
+        elif child.dep_ == "prt" and child.lower_ in preps:  # "go all out against": particle then prep
+            out.extend(c for c in child.children if c.dep_ == "pobj")
+    return out
+
+
+def is_passive(head: Token) -> bool:
+    if any(c.dep_ in ("auxpass", "nsubjpass") for c in head.children):
+        return True
+    return head.dep_ == "acl" and head.tag_ == "VBN"
+
+
+# ---- verbs ----------------------------------------------------------------------------------------------
+def verb_subjects(doc: Doc, head: Token, light: LightVerbs, depth: int = 0) -> list[Arg]:
+    if depth > 4:
+        return []
+    if is_passive(head):
+        agents = _prep_objects(head, ("by",))
+        return resolve_all(doc, agents, "passive")
+    direct = [c for c in head.children if c.dep_ in SUBJ_DEPS]
+    if direct:
+        return resolve_all(doc, direct, "active")
+    return inherited_subjects(doc, head, light, depth)
+
+
+def inherited_subjects(doc: Doc, head: Token, light: LightVerbs, depth: int = 0) -> list[Arg]:
+    gov = head.head
+    if gov is head:
+        return []
+    dep = head.dep_
+    if dep == "conj" and gov.pos_ in ("VERB", "AUX"):
+        return _relabel(verb_subjects(doc, gov, light, depth + 1), "conj", 0.95)
+    if dep in ("xcomp", "ccomp", "advcl") and _has_to(head):
+        # Object control first: "asked the ISKP to go", "gave the army power to fight".
+        if gov.pos_ in ("VERB", "AUX"):
+            controllers = [c for c in gov.children if c.dep_ in ("dobj", "dative", "iobj")]
+            controllers = [c for c in controllers if not _is_light_noun(c)] or [
+                c for c in gov.children if c.dep_ in ("dative", "iobj")
+            ]
+            if controllers and (gov.lemma_ in light.object_control or gov.lemma_ in light.give):
+                return resolve_all(doc, controllers, "control", 0.9)
+            passive_subj = [c for c in gov.children if c.dep_ in PASS_SUBJ_DEPS]
+            if passive_subj:
+                return resolve_all(doc, passive_subj, "control", 0.9)
+            if gov.lemma_ in COPULAS:
+                # "X's plan was to attack": the planner does it.
+                for subj in (c for c in gov.children if c.dep_ == "nsubj"):
+                    if subj.lemma_.lower() in PLAN_NOUNS:
+                        owners = [c for c in subj.children if c.dep_ == "poss"]
+                        return resolve_all(doc, owners, "control-plan", 0.85)
+            return _relabel(verb_subjects(doc, gov, light, depth + 1), "control", 0.9)
+    if dep in ("xcomp", "ccomp", "advcl", "acl", "relcl") and _has_to(head):
+        if gov.pos_ in ("NOUN", "PROPN") and gov.dep_ in ("dobj",) and gov.head.lemma_ in light.give:
+            # "give X a free hand to undertake attacks": X undertakes them.
+            receivers = [c for c in gov.head.children if c.dep_ in ("dative", "iobj")]
+            return resolve_all(doc, receivers, "control", 0.85)
+    if dep == "pcomp" and gov.lower_ == "by" and gov.head.pos_ in ("VERB", "AUX"):
+        return _relabel(verb_subjects(doc, gov.head, light, depth + 1), "by-gerund", 0.9)
+    if dep in ("advcl", "xcomp") and head.tag_ == "VBG" and gov.pos_ in ("VERB", "AUX"):
+        return _relabel(verb_subjects(doc, gov, light, depth + 1), "participle", 0.8)
+    if dep == "acl" and head.tag_ == "VBG":
+        return [resolve(doc, gov, "participle", 0.8)]
+    if dep == "relcl":
+        return [resolve(doc, gov, "relative", 0.9)]
+    return []
+
+
+def verb_objects(doc: Doc, head: Token, match: PredicateMatch) -> list[Arg]:
+    extra = match.extra or {}
+    preps = tuple(extra.get("object_preps") or ())
+    out: list[Arg] = []
+    if is_passive(head):
+        if head.dep_ == "acl":
+            out.append(resolve(doc, head.head, "acl-passive", 0.9))
+        out += resolve_all(doc, [c for c in head.children if c.dep_ in PASS_SUBJ_DEPS], "passive")
+        if head.dep_ == "relcl" and not any(a.actor_id for a in out):
+            out.append(resolve(doc, head.head, "relative", 0.9))
+    direct = [c for c in head.children if c.dep_ in ("dobj", "dative", "iobj", "oprd")]
+    # "sign deals with X": the lexicon's noun (deal) is not the counterpart; its prepositions hold it.
+    carriers = [c for c in direct if _is_light_noun(c) or c.lemma_ in (extra.get("with_child") or ())]
+    for noun in carriers:
+        out += resolve_all(doc, _prep_objects(noun, preps or ("with", "to", "against", "on")), "prep")
+    direct = [c for c in direct if c not in carriers]
+    if extra.get("secondary_object"):
+        # "declare X a terror organisation": the category noun is attached as appos/oprd/second dobj.
+        direct = [c for c in direct if mention_at(doc, c.i)] or direct[:1]
+    out += resolve_all(doc, direct, "active")
+    out += resolve_all(doc, _prep_objects(head, preps), "prep")
+    # "the group that X attacked": the relative pronoun is the object.
+    if head.dep_ == "relcl" and not out:
+        rel = [c for c in head.children if c.dep_ == "dobj" and c.lower_ in RELATIVE_PRONOUNS]
+        if rel:
+            out.append(resolve(doc, head.head, "relative", 0.9))
+    return [possessor_fallback(doc, a) for a in out]
+
+
+def _has_to(token: Token) -> bool:
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children) or token.tag_ == "VBG"
+
+
+def _is_light_noun(token: Token) -> bool:
+    return token.lemma_.lower() in _CARRIER_NOUNS
+
+
+_CARRIER_NOUNS = frozenset(
+    "deal deals agreement agreements accord pact treaty mou memorandum contract talks favour favor hand".split()
+)
+
+
+def possessor_fallback(doc: Doc, arg: Arg) -> Arg:
+    """An unresolved object whose possessor is an actor stands for that actor: "its training camps"."""
+    if arg.actor_id:
+        return arg
+    token = doc[arg.token]
+    for child in token.children:
+        if child.dep_ == "poss":
+            owner = resolve(doc, child, "possessor", 0.8)
+            if owner.actor_id:
+                owner.text = arg.text
+                return owner
+    return arg
+
+
+def _relabel(args: list[Arg], rule: str, factor: float) -> list[Arg]:
+    return [Arg(a.token, a.actor_id, a.text, f"{rule}>{a.rule}", a.confidence * factor) for a in args]
+
+
+# ---- nouns ----------------------------------------------------------------------------------------------
+def noun_roles(doc: Doc, head: Token, match: PredicateMatch, light: LightVerbs) -> Roles:
+    extra = match.extra or {}
+    roles = Roles(rule="noun")
+    if extra.get("symmetric"):
+        parties = symmetric_parties(doc, head)
+        if len(parties) >= 2:
+            return Roles(subjects=[parties[0]], objects=parties[1:], rule="symmetric", symmetric=True)
+        if parties and parties[0].actor_id is None:  # "between the two": filled from the previous statement
+            return Roles(subjects=[], objects=parties, rule="symmetric", symmetric=True)
+    of_role = extra.get("of_role") or "object"
+    subject_preps = list(extra.get("subject_preps") or ("by", "from"))
+    object_preps = list(extra.get("object_preps") or ("to", "against", "on", "for"))
+    (subject_preps if of_role == "subject" else object_preps).append("of")
+    subjects = resolve_all(doc, [c for c in head.children if c.dep_ == "poss"], "possessive")
+    subjects += resolve_all(doc, _prep_objects(head, subject_preps), "noun-prep")
+    compounds = [c for c in head.lefts if c.dep_ in ("compound", "nmod", "amod") and mention_at(doc, c.i)]
+    subjects += resolve_all(doc, compounds, "compound", 0.9)
+    objects = resolve_all(doc, _prep_objects(head, object_preps), "noun-prep")
+    if not objects and head.dep_ == "pobj":
+        # PP attachment: "questions about X's support to Y" often hangs "to Y" on "questions".
+        holder = head.head.head
+        late = [c for c in holder.children if c.dep_ == "prep" and c.i > head.i and c.lower_ in object_preps]
+        objects = resolve_all(doc, _prep_objects_of(late), "noun-prep-attach", 0.85)
+    verb = head.head
+    if head.dep_ in ("dobj", "attr", "nsubj") and verb.pos_ in ("VERB", "AUX"):
+        if verb.lemma_ in light.give:
+            subjects = subjects or _relabel(verb_subjects(doc, verb, light), "light-give", 0.9)
+            receivers = [c for c in verb.children if c.dep_ in ("dative", "iobj")]
+            receivers += [c for c in verb.children if c.dep_ == "dobj" and c is not head]
+            receivers += _prep_objects(verb, ("to",))
+            objects = objects or resolve_all(doc, receivers, "light-give", 0.9)
+        elif verb.lemma_ in light.perform:
+            subjects = subjects or _relabel(verb_subjects(doc, verb, light), "light-perform", 0.9)
+        elif verb.lemma_ in light.receive:
+            objects = objects or _relabel(verb_subjects(doc, verb, light), "light-receive", 0.85)
+            subjects = subjects or resolve_all(doc, _prep_objects(verb, ("from", "of")), "light-receive", 0.85)
+            if verb.lemma_ in light.desire:
+                # "X needs the support of Y" is X asking Y: a request from X to Y.
+                roles.desired = True
+                subjects, objects = objects, subjects
+        elif verb.lemma_ in COPULAS:
+            # "the biggest target for X is Y" / "X is the target of Y"
+            other_dep = "attr" if head.dep_ == "nsubj" else "nsubj"
+            others = [c for c in verb.children if c.dep_ == other_dep]
+            if not objects:
+                objects = resolve_all(doc, others, "copula", 0.8)
+    if not subjects and head.dep_ == "pobj" and head.head.lower_ == "in":
+        owner = head.head.head
+        if owner.lemma_.lower() in ROLE_NOUNS:
+            holders = [c for c in owner.children if c.dep_ == "poss"] + _prep_objects(owner, ("of",))
+            subjects = resolve_all(doc, holders, "role-of", 0.85)
+    roles.subjects = [a for a in subjects if a.actor_id] or subjects[:1]
+    roles.objects = [possessor_fallback(doc, a) for a in objects]
+    return roles
+
+
+def symmetric_parties(doc: Doc, head: Token) -> list[Arg]:
+    """Both parties of a nexus/partnership/deal: "between X and Y", "the X-Y partnership", "X's deal with Y"."""
+    parties: list[Arg] = []
+    between = _prep_objects(head, ("between", "among", "amongst"))
+    parties += resolve_all(doc, between, "symmetric")
+    for child in head.lefts:
+        if child.dep_ in ("compound", "poss", "nmod", "amod"):
+            parties += [resolve(doc, t, "symmetric") for t in child.subtree if mention_at(doc, t.i)]
+    parties += resolve_all(doc, _prep_objects(head, ("with",)), "symmetric")
+    seen: set[str] = set()
+    unique = [a for a in parties if not a.actor_id and doc[a.token].lower_ in ("two", "both")][:1]
+    for arg in parties:
+        if arg.actor_id and arg.actor_id not in seen:
+            seen.add(arg.actor_id)
+            unique.append(arg)
+    return unique
+
+
+def verb_roles(doc: Doc, head: Token, match: PredicateMatch, light: LightVerbs) -> Roles:
+    subjects = verb_subjects(doc, head, light)
+    objects = verb_objects(doc, head, match)
+    voice = "passive" if is_passive(head) else "active"
+    return Roles(subjects=subjects, objects=objects, rule=f"verb-{voice}")
+
+
+def roles_for(doc: Doc, match: PredicateMatch, light: LightVerbs) -> Roles:
+    head = doc[match.head]
+    if match.pos == "noun" or head.pos_ in ("NOUN", "PROPN"):
+        return noun_roles(doc, head, match, light)
+    return verb_roles(doc, head, match, light)
