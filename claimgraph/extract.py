@@ -34,24 +34,61 @@ class Extractor:
     def extract_many(
         self, documents: Iterable[Document], n_process: int = 1, batch_size: int = 16
     ) -> Iterator[ExtractionResult]:
-        """Results in input order. Invalid documents raise InputError before any NLP is spent on them."""
-        prepared: list[Document] = []
+        """Results in input order. An invalid document raises InputError (check first with ``check_text``).
 
-        def docs() -> Iterator[Doc]:
-            for document in documents:
-                document = prepare_document(document)
-                check_text(document.text, document.id)
-                prepared.append(document)
-                doc = self.nlp.make_doc(document.text)
-                doc._.cg_doc_id = document.id
-                doc._.cg_doc_date = document.date
-                doc._.cg_date_origin = document.date_origin
-                doc._.cg_body_start = _body_start(document)
-                yield doc
+        With ``n_process > 1`` documents go in chunks to forked worker processes that share the loaded
+        pipeline; each returns finished ExtractionResults, so nothing but models crosses process boundaries.
+        """
+        if n_process <= 1:
+            pairs = ((self._make_doc(d), d) for d in map(prepare_document, documents))
+            for doc, document in self.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
+                yield doc_to_result(document, doc, self.kb)
+            return
+        yield from _parallel(self, documents, n_process, batch_size)
 
-        for position, doc in enumerate(self.nlp.pipe(docs(), n_process=n_process, batch_size=batch_size)):
-            yield doc_to_result(prepared[position], doc, self.kb)
-            prepared[position] = None  # type: ignore[call-overload]  # keep memory flat on long streams
+    def _make_doc(self, document: Document) -> Doc:
+        check_text(document.text, document.id)
+        doc = self.nlp.make_doc(document.text)
+        doc._.cg_doc_id = document.id
+        doc._.cg_doc_date = document.date
+        doc._.cg_date_origin = document.date_origin
+        doc._.cg_body_start = _body_start(document)
+        return doc
+
+    def _extract_chunk(self, chunk: list[Document]) -> list[ExtractionResult]:
+        return list(self.extract_many(chunk, n_process=1))
+
+
+# The extractor a forked worker uses: set in the parent just before forking, inherited copy-on-write.
+_WORKER: Extractor | None = None
+
+
+def _work(chunk: list[Document]) -> list[ExtractionResult]:
+    assert _WORKER is not None
+    return _WORKER._extract_chunk(chunk)
+
+
+def _chunks(documents: Iterable[Document], size: int) -> Iterator[list[Document]]:
+    chunk: list[Document] = []
+    for document in documents:
+        chunk.append(document)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _parallel(extractor: Extractor, documents: Iterable[Document], n_process: int, batch_size: int):
+    import multiprocessing
+
+    global _WORKER
+    _WORKER = extractor
+    context = multiprocessing.get_context("fork")
+    with context.Pool(n_process) as pool:
+        # imap keeps order and pulls input lazily, so memory stays bounded on long streams.
+        for results in pool.imap(_work, _chunks(documents, batch_size), chunksize=1):
+            yield from results
 
 
 def _body_start(document: Document) -> int:
