@@ -1,14 +1,381 @@
-"""Stub of the cg_predicates component; replaced by its real implementation."""
+"""The ``cg_predicates`` component: find lexicon triggers (event predicates and reporting frames) in a Doc.
+
+For every token it looks up the token's lemma (and, for hyphenated compounds, the last part) in the
+lexicon indices, keeps the entries whose part of speech and structural constraints hold on the parse,
+and emits one :class:`~claimgraph.nlp.annotations.PredicateMatch` per trigger token in
+``doc._.cg_predicates`` (sorted by head). When a token is both an event predicate and a reporting verb
+("accuse", "deny") the single match carries both. Tokens that another match consumed as its constraint
+("signed a *deal*", "declared *war*") are not matched again. See docs/lexicons.md.
+
+:func:`modality_of` reads the modality lexicon around a trigger (stance, negation, condition) for the
+statement extractor.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
+
+from ..lexicon import Constraints, Lexicon, ModalityCue, PredicateEntry, load_lexicon
+from .annotations import PredicateMatch
+
+REPORT = "REPORT"  # event_type of a reporting frame whose speech act is not itself a PLOVER event
+
+_OBJECT_DEPS = frozenset({"dobj", "nsubjpass", "attr", "oprd", "dative"})
+_PARTICLE_DEPS = frozenset({"prt", "advmod", "prep"})
+_NOUN_ARG_DEPS = frozenset({"dobj", "attr", "nsubjpass", "oprd"})
 
 
-@Language.factory("cg_predicates")
-def make_stub(nlp: Language, name: str):
-    def component(doc: Doc) -> Doc:
+def _lemma(token: Token) -> str:
+    return token.lemma_.lower()
+
+
+def _words(token: Token) -> set[str]:
+    return {token.lemma_.lower(), token.lower_}
+
+
+def token_pos(token: Token) -> str | None:
+    """verb / noun / adj from the fine tag (participles count as verbs), or None for other words."""
+    tag = token.tag_
+    if tag.startswith("VB") and token.pos_ != "AUX":
+        return "verb"
+    if tag in ("NN", "NNS"):
+        return "noun"
+    if tag.startswith("JJ"):
+        return "adj"
+    return {"VERB": "verb", "NOUN": "noun", "ADJ": "adj"}.get(token.pos_)
+
+
+def lemma_candidates(token: Token) -> list[str]:
+    """The lemma, the lower-cased form, and for "ISKP-ISI-partnership"-like tokens the last part."""
+    out = [_lemma(token), token.lower_]
+    low, tag = token.lower_, token.tag_
+    # The lemmatizer misreads some regular forms ("fined" -> "fin", "waged" -> "wag"): add naive stems.
+    if tag in ("VBD", "VBN") and low.endswith("ed"):
+        out += [low[:-1], low[:-2]]
+    elif tag == "VBG" and low.endswith("ing"):
+        out += [low[:-3] + "e", low[:-3]]
+    elif tag in ("VBZ", "NNS") and low.endswith("s"):
+        out.append(low[:-1])
+    if "-" in token.text.strip("-"):
+        last = token.lower_.rsplit("-", 1)[1]
+        out += [last, last[:-1] if last.endswith("s") and len(last) > 3 else last]
+    return list(dict.fromkeys(w for w in out if w))
+
+
+def _extended_children(token: Token) -> list[Token]:
+    """Children, plus objects of child prepositions ("the release *of* hostages", "went *on* strike")."""
+    out: list[Token] = []
+    for child in token.children:
+        out.append(child)
+        if child.dep_ in ("prep", "agent") or child.pos_ == "ADP":
+            for g in child.children:
+                if g.dep_ in ("pobj", "pcomp"):
+                    out.append(g)
+                elif g.dep_ == "prep":  # "walked out *of* the talks"
+                    out.extend(x for x in g.children if x.dep_ == "pobj")
+        elif child.dep_ in ("dobj", "nsubjpass"):
+            # an adjectival secondary predicate on the object: "held the police *responsible*"
+            out.extend(g for g in child.children if g.dep_ in ("amod", "oprd", "acomp") and g.i > child.i)
+    return out
+
+
+def _heads(token: Token) -> list[Token]:
+    head = token.head
+    if head is token:
+        return []
+    out = [head]
+    if (head.pos_ == "ADP" or head.dep_ == "prep") and head.head is not head:
+        out.append(head.head)
+    return out
+
+
+def check_constraints(token: Token, c: Constraints) -> list[Token] | None:
+    """The tokens that satisfied ``c`` on ``token`` (possibly empty), or None when a constraint fails."""
+    used: list[Token] = []
+    if c.with_child or c.without_child:
+        kids = _extended_children(token)
+        if c.without_child and any(_words(k) & set(c.without_child) for k in kids):
+            return None
+        if c.with_child:
+            hit = next((k for k in kids if _words(k) & set(c.with_child)), None)
+            if hit is None:
+                return None
+            used.append(hit)
+    if c.with_dobj:
+        wanted = set(c.with_dobj)
+        objects = [k for k in token.children if k.dep_ in _OBJECT_DEPS]
+        # "declared the army (BLA) a terror organisation": the second object often parses as an apposition
+        objects += [g for o in objects for g in o.children if g.dep_ in ("appos", "conj")]
+        hit = next((k for k in objects if _words(k) & wanted), None)
+        if hit is None and token.dep_ in ("relcl", "acl") and _words(token.head) & wanted:
+            hit = token.head  # "the deal signed last week"
+        if hit is None:
+            return None
+        used.append(hit)
+    if c.with_prt:
+        hit = next(
+            (k for k in token.children
+             if k.dep_ in _PARTICLE_DEPS and _lemma(k) in c.with_prt
+             and not (k.dep_ == "prep" and any(g.dep_ == "pobj" for g in k.children))),
+            None,
+        )
+        if hit is None:
+            return None
+        used.append(hit)
+    if c.with_dep and not any(k.dep_ in c.with_dep for k in token.children):
+        return None
+    if c.with_head or c.without_head:
+        heads = {w for h in _heads(token) for w in _words(h)}
+        if c.with_head and not heads & set(c.with_head):
+            return None
+        if c.without_head and heads & set(c.without_head):
+            return None
+    return used
+
+
+def _best(token: Token, entries: Sequence[Any]) -> tuple[Any, list[Token]] | None:
+    """The most specific entry whose constraints hold (ties: lexicon order)."""
+    best: tuple[Any, list[Token]] | None = None
+    for entry in entries:
+        used = check_constraints(token, entry)
+        if used is None:
+            continue
+        if best is None or entry.specificity() > best[0].specificity():
+            best = (entry, used)
+    return best
+
+
+def _unique(entries: Sequence[Any]) -> list[Any]:
+    """Entries found through several candidate lemmas once each (pydantic models with lists are unhashable)."""
+    seen: set[int] = set()
+    return [e for e in entries if not (id(e) in seen or seen.add(id(e)))]  # type: ignore[func-returns-value]
+
+
+@dataclass
+class _Candidate:
+    token: Token
+    entry: PredicateEntry | None
+    used: list[Token]
+    reporting: dict[str, Any] | None = None
+    pos: str = "verb"
+
+
+class PredicateMatcher:
+    """Callable spaCy component; cheap: one dict lookup per candidate lemma per token."""
+
+    def __init__(self, lexicon: Lexicon):
+        self.lexicon = lexicon
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.cg_predicates = self.find(doc)
         return doc
 
-    return component
+    def find(self, doc: Doc) -> list[PredicateMatch]:
+        candidates = [c for c in (self._candidate(t) for t in doc) if c is not None]
+        consumed: dict[int, _Candidate] = {}
+        for cand in candidates:
+            for tok in cand.used:
+                if tok.i != cand.token.i:
+                    consumed.setdefault(tok.i, cand)
+        by_head = {c.token.i: c for c in candidates}
+        matches = []
+        for cand in candidates:
+            owner = consumed.get(cand.token.i)
+            if owner is not None and owner.token.i in by_head and owner.entry is not None:
+                continue
+            inner = [by_head[t.i] for t in cand.used if t.i in by_head and t.i != cand.token.i]
+            matches.append(self._to_match(cand, inner))
+        return sorted(matches, key=lambda m: m.head)
+
+    def _candidate(self, token: Token) -> _Candidate | None:
+        pos = token_pos(token)
+        if pos == "noun" and token.dep_ == "compound":
+            return None  # a modifier ("training camps", "attack site"), not an event mention
+        lemmas = lemma_candidates(token)
+        lex = self.lexicon
+        entries = [e for w in lemmas for e in lex.predicates_by_lemma.get((w, pos or ""), [])] if pos else []
+        best = _best(token, _unique(entries)) if entries else None
+        reporting: dict[str, Any] | None = None
+        if pos == "verb":
+            rep = _best(token, _unique([e for w in lemmas for e in lex.reporting_by_lemma.get(w, [])]))
+            if rep is not None:
+                r = rep[0]
+                reporting = {
+                    "reporting": True, "frame": "verb", "reporting_id": r.id, "speech_act": r.speech_act,
+                    "speech_mode": r.mode, "content_stance": r.content_stance, "content_via": list(r.content_via),
+                    "target_is_subject": r.target_is_subject,
+                }
+        elif pos == "noun" and not self._prepositional(token, lemmas):
+            found = _best(token, _unique([e for w in lemmas for e in lex.nominal_by_lemma.get(w, [])]))
+            nominal = found[0] if found else None
+            if nominal is not None:
+                reporting = {
+                    "reporting": True, "frame": "nominal", "reporting_id": nominal.id,
+                    "speech_act": nominal.speech_act, "speech_mode": nominal.mode,
+                    "content_stance": nominal.content_stance, "content_via": list(nominal.content_via),
+                    "speaker_via": list(nominal.speaker_via), "counter_verbs": list(nominal.counter_verbs),
+                    "target_is_subject": False,
+                }
+        if best is None and reporting is None:
+            prep = self._prepositional(token, lemmas)
+            if prep is None:
+                return None
+            p = prep[0]
+            reporting = {
+                "reporting": True, "frame": "prepositional", "reporting_id": p.id, "speech_act": None,
+                "speech_mode": None, "content_stance": p.content_stance, "source_via": list(p.source_via),
+                "target_is_subject": False,
+            }
+            return _Candidate(token, None, prep[1], reporting, pos="adp")
+        if best is None:
+            return _Candidate(token, None, [], reporting, pos=pos or "verb")
+        if reporting is not None and best[0].with_dobj and reporting["speech_act"] is None:
+            reporting = None  # "declared war": the object is an event noun, not a reported proposition
+        return _Candidate(token, best[0], best[1], reporting, pos=best[0].pos)
+
+    def _prepositional(self, token: Token, lemmas: list[str]) -> tuple[Any, list[Token]] | None:
+        return _best(token, _unique([e for w in lemmas for e in self.lexicon.prepositional_by_lemma.get(w, [])]))
+
+    def _to_match(self, cand: _Candidate, inner: list[_Candidate]) -> PredicateMatch:
+        token, entry, rep = cand.token, cand.entry, cand.reporting
+        extra: dict[str, Any] = entry.role_hints() if entry is not None else {}
+        if rep is not None:
+            extra.update(rep)
+        if entry is not None:
+            event, mode, context, entry_id = entry.event, entry.mode, list(entry.context), entry.id
+            if mode is None:
+                # "carried out a suicide bombing": the consumed noun's mode refines the verb's event
+                mode = next((c.entry.mode for c in inner if c.entry and c.entry.event == event and c.entry.mode), None)
+            for c in inner:
+                if c.entry is not None and c.entry.event == event:
+                    context += [x for x in c.entry.context if x not in context]
+        else:
+            rep = rep or {}  # a candidate always has an entry or a reporting frame
+            event, mode, context, entry_id = rep.get("speech_act") or REPORT, rep.get("speech_mode"), [], rep.get("reporting_id", "")
+        if cand.pos == "noun":
+            light = self._light_verb(token)
+            if light is not None:
+                extra["light_verb"] = light
+        span = [token.i] + [t.i for t in cand.used]
+        return PredicateMatch(
+            head=token.i, start=min(span), end=max(span) + 1, entry_id=entry_id, event_type=event, mode=mode,
+            context=context, pos=cand.pos, extra=extra,
+        )
+
+    def _light_verb(self, noun: Token) -> dict[str, Any] | None:
+        """The support verb a noun trigger is the object of ("gave X a free *hand*", "enjoys the *backing* of")."""
+        verb = noun.head
+        if noun.dep_ == "pobj" and verb.head is not verb:
+            verb = verb.head  # "in need of support"
+        elif noun.dep_ not in _NOUN_ARG_DEPS:
+            return None
+        if verb is noun or token_pos(verb) != "verb":
+            return None
+        for lv in self.lexicon.light_verbs_by_lemma.get(_lemma(verb), []):
+            if lv.verb_class == "make" and _lemma(noun) not in lv.nouns:
+                continue
+            return {
+                "id": lv.id, "class": lv.verb_class, "head": verb.i, "verb_subject_is": lv.verb_subject_is,
+                "object_via": list(lv.object_via), "subject_via": list(lv.subject_via), "realis": lv.realis,
+                "as_request": lv.as_request, "negates": lv.negates,
+            }
+        return None
+
+
+@dataclass
+class Modality:
+    """What the modality cues around a trigger say about its proposition."""
+
+    stance: str = "asserts"  # asserts | predicts | speculates
+    negated: bool = False
+    conditional: bool = False
+    obligation: bool = False
+    cues: list[str] = field(default_factory=list)  # ids of the cues that fired, in the order found
+
+
+def _cue_hits(token: Token, attach: str, lexicon: Lexicon, siblings: Sequence[Token] = ()) -> list[ModalityCue]:
+    out = []
+    for cue in lexicon.cues_by_lemma.get(_lemma(token), []) + lexicon.cues_by_lemma.get(token.lower_, []):
+        if cue.attach != attach or any(c is cue for c in out):
+            continue
+        if cue.cue_tag and token.tag_ not in cue.cue_tag:
+            continue
+        if cue.with_sibling and not any(_lemma(s) in cue.with_sibling for s in siblings if s is not token):
+            continue
+        out.append(cue)
+    return out
+
+
+_CHILD_ATTACH = {"aux": "aux", "auxpass": "aux", "advmod": "advmod", "neg": "neg", "det": "det", "amod": "amod",
+                 "mark": "mark", "preconj": "cc", "cc": "cc", "nsubj": "nsubj", "nsubjpass": "nsubj"}
+
+
+def modality_of(doc: Doc, head: int, lexicon: Lexicon | None = None) -> Modality:
+    """Stance, negation and condition of the proposition whose trigger is token ``head``.
+
+    Looks at the trigger's own modifiers, at the verb governing a noun trigger, and up the chain of
+    verbs the trigger is the complement of ("plans to attack", "refrained from attacking").
+    """
+    lexicon = lexicon or load_lexicon()
+    token = doc[head]
+    chain = [token]
+    if token_pos(token) == "noun" and token.dep_ in _NOUN_ARG_DEPS | {"nsubj", "pobj"}:
+        gov = token.head.head if token.dep_ == "pobj" else token.head
+        if token_pos(gov) == "verb":
+            chain.append(gov)
+    cues: list[ModalityCue] = []
+    for node in chain:
+        kids = list(node.children)
+        for child in kids:
+            attach = _CHILD_ATTACH.get(child.dep_)
+            if attach:
+                cues += _cue_hits(child, attach, lexicon, kids)
+    node = chain[-1]
+    for _ in range(4):  # climb xcomp/ccomp/pcomp chains a few levels: "is set to try to attack"
+        if node.dep_ in ("xcomp", "ccomp", "acomp") and node.head is not node:
+            gov = node.head
+        elif node.dep_ == "pcomp" and node.head.dep_ == "prep":
+            gov = node.head.head
+        else:
+            break
+        cues += _cue_hits(gov, "governor", lexicon)
+        kids = list(gov.children)
+        cues += [c for k in kids if k.dep_ in ("aux", "neg", "advmod")
+                 for c in _cue_hits(k, _CHILD_ATTACH[k.dep_], lexicon, kids)]
+        if any(c.kind == "stance" and c.stance == "speculates" for c in cues) and gov.dep_ == "ROOT":
+            break
+        node = gov
+    for clause in chain[-1:]:
+        if clause.dep_ == "advcl":
+            cues += [c for k in clause.children if k.dep_ == "mark" for c in _cue_hits(k, "mark", lexicon)]
+    result = Modality(cues=[c.id for c in cues])
+    stances = {c.stance for c in cues if c.kind == "stance"}
+    result.stance = "speculates" if "speculates" in stances else "predicts" if "predicts" in stances else "asserts"
+    result.negated = sum(c.kind == "negation" for c in cues) % 2 == 1
+    result.conditional = any(c.kind == "conditional" for c in cues)
+    result.obligation = any(c.obligation for c in cues)
+    return result
+
+
+def matches_by_head(doc: Doc) -> dict[int, PredicateMatch]:
+    return {m.head: m for m in doc._.cg_predicates or []}
+
+
+@Language.factory(
+    "cg_predicates",
+    default_config={"lexicon_paths": []},
+    requires=["token.lemma", "token.dep", "token.pos"],
+    assigns=["doc._.cg_predicates"],
+)
+def make_predicate_matcher(nlp: Language, name: str, lexicon_paths: list[str]) -> PredicateMatcher:
+    return PredicateMatcher(load_lexicon(lexicon_paths))
+
+
+__all__ = [
+    "PredicateMatcher", "Modality", "modality_of", "matches_by_head", "check_constraints", "lemma_candidates",
+    "token_pos", "REPORT", "make_predicate_matcher",
+]

@@ -221,10 +221,16 @@ def verb_objects(doc: Doc, head: Token, match: PredicateMatch) -> list[Arg]:
         if head.dep_ == "relcl" and not any(a.actor_id for a in out):
             out.append(resolve(doc, head.head, "relative", 0.9))
     direct = [c for c in head.children if c.dep_ in ("dobj", "dative", "iobj", "oprd")]
-    # "sign deals with X": the lexicon's noun (deal) is not the counterpart; its prepositions hold it.
-    carriers = [c for c in direct if _is_light_noun(c) or c.lemma_ in (extra.get("with_child") or ())]
+    # "sign deals with X", "declare war on X": the lexicon's noun is not the counterpart; its prepositions
+    # hold it. A noun that is itself an actor ("harbour LeT militants") stays the object.
+    required = set(extra.get("with_child") or ()) | set(extra.get("with_dobj") or ())
+    carriers = [
+        c for c in direct
+        if (_is_light_noun(c) or c.lemma_.lower() in required) and not resolve(doc, c, "active").actor_id
+    ]
     for noun in carriers:
-        out += resolve_all(doc, _prep_objects(noun, preps or ("with", "to", "against", "on")), "prep")
+        found = resolve_all(doc, _prep_objects(noun, preps or ("with", "to", "against", "on")), "prep")
+        out += found if found else [resolve(doc, noun, "active")]
     direct = [c for c in direct if c not in carriers]
     if extra.get("secondary_object"):
         # "declare X a terror organisation": the category noun is attached as appos/oprd/second dobj.
@@ -355,5 +361,11 @@ def verb_roles(doc: Doc, head: Token, match: PredicateMatch, light: LightVerbs) 
 def roles_for(doc: Doc, match: PredicateMatch, light: LightVerbs) -> Roles:
     head = doc[match.head]
     if match.pos == "noun" or head.pos_ in ("NOUN", "PROPN"):
-        return noun_roles(doc, head, match, light)
-    return verb_roles(doc, head, match, light)
+        roles = noun_roles(doc, head, match, light)
+    else:
+        roles = verb_roles(doc, head, match, light)
+    if (match.extra or {}).get("reverse_roles"):
+        # "X won over Y", "X received aid from Y": the grammatical subject is the event's target.
+        roles.subjects, roles.objects = roles.objects, roles.subjects
+        roles.rule += "-reversed"
+    return roles
