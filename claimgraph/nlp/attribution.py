@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Callable, Iterable
 
 from spacy.tokens import Doc, Span, Token
 
@@ -46,10 +47,9 @@ class Frame:
 
 @dataclass
 class AnonymousSources:
-    """Nouns that make an anonymous source, and the actor type each becomes."""
+    """Which nouns make an anonymous source and the actor type each becomes (from attribution.yaml)."""
 
-    types: dict[str, str]  # head lemma -> actor type
-    modifier_types: dict[str, str]  # modifier lemma -> actor type ("security" -> security_forces)
+    actor_type: Callable[[str, Iterable[str]], str | None]  # (head lemma, modifier lemmas) -> type or None
 
 
 def _is_reporting(match: PredicateMatch) -> bool:
@@ -76,14 +76,6 @@ def build_frames(
         if extra.get("speech_act") and not frame.speech_act:
             frame.speech_act = extra["speech_act"]
         frames.append(frame)
-    # "according to X, ...": a prepositional frame without a lexicon verb.
-    for token in sent:
-        if token.lower_ == "according" and any(c.lower_ == "to" for c in token.children):
-            to = next(c for c in token.children if c.lower_ == "to")
-            speakers = [_speaker(doc, c, anon) for c in to.children if c.dep_ == "pobj"]
-            head = token.head if token.head is not token else None
-            if head is not None and speakers:
-                frames.append(Frame(token.i, None, speakers, [], [head.i], "asserts", None, "according-to"))
     for frame in frames:
         frame.content_tokens = {t.i for h in frame.content_heads for t in doc[h].subtree}
         frame.content_tokens.discard(frame.trigger)
@@ -91,10 +83,51 @@ def build_frames(
     return frames
 
 
+def _via(token: Token, via: Iterable[str]) -> list[Token]:
+    """Children of ``token`` reached by dependency labels or "prep:X" / "agent:by" paths."""
+    out: list[Token] = []
+    for path in via:
+        if ":" in path:
+            dep, word = path.split(":", 1)
+            for child in token.children:
+                if child.dep_ in ("prep", "agent") and child.lower_ == word:
+                    out += [g for g in child.children if g.dep_ in ("pobj", "pcomp")]
+        else:
+            out += [c for c in token.children if c.dep_ == path]
+    return out
+
+
+def _nominal_frame(doc: Doc, token: Token, match: PredicateMatch, anon: AnonymousSources) -> Frame | None:
+    """"X's claim that ...", "the allegation by X that ...", "proof of ... came from X"."""
+    extra = match.extra or {}
+    speakers = [_speaker(doc, s, anon) for s in _via(token, extra.get("speaker_via") or ["poss"])]
+    heads = [t.i for t in _via(token, extra.get("content_via") or ["acl", "ccomp"]) if t.pos_ in ("VERB", "AUX", "NOUN")]
+    speech_act = None if match.event_type in ("REPORT", None) else match.event_type
+    if not heads and not speech_act:
+        return None
+    return Frame(token.i, match, speakers, [], heads, extra.get("content_stance") or "asserts", speech_act, "nominal")
+
+
+def _prepositional_frame(doc: Doc, token: Token, match: PredicateMatch, anon: AnonymousSources) -> Frame | None:
+    """"According to X, ...": the clause the phrase hangs on is X's claim."""
+    extra = match.extra or {}
+    speakers = [_speaker(doc, s, anon) for s in _via(token, extra.get("source_via") or ["prep:to"])]
+    head = token.head
+    if not speakers or head is token:
+        return None
+    return Frame(token.i, match, speakers, [], [head.i], extra.get("content_stance") or "asserts", None,
+                 "according-to")
+
+
 def _reporting_frame(
     doc: Doc, token: Token, match: PredicateMatch, light: LightVerbs, anon: AnonymousSources
 ) -> Frame | None:
     extra = match.extra or {}
+    misparsed_verb = any(c.dep_ == "nsubj" for c in token.children)  # "which X claims is backed": a noun "claims"
+    if extra.get("frame") == "nominal" and not misparsed_verb:
+        return _nominal_frame(doc, token, match, anon)
+    if extra.get("frame") == "prepositional" or match.pos == "adp":
+        return _prepositional_frame(doc, token, match, anon)
     stance = extra.get("content_stance") or "asserts"
     speech_act = None if match.event_type in ("REPORT", None) else match.event_type
     via = list(extra.get("content_via") or ["ccomp"])
@@ -167,14 +200,11 @@ _SLUG = re.compile(r"[^A-Z0-9]+")
 
 def anonymous_source(doc: Doc, token: Token, anon: AnonymousSources) -> str | None:
     """Make (or reuse) an actor for an unnamed source such as "security officials" or "intelligence inputs"."""
-    lemma = token.lemma_.lower()
-    if lemma not in anon.types:
-        return None
     modifiers = [c for c in token.lefts if c.dep_ in ("amod", "compound", "nmod") and c.pos_ in ("ADJ", "NOUN", "PROPN")]
-    actor_type = anon.types[lemma]
-    for mod in modifiers:
-        actor_type = anon.modifier_types.get(mod.lemma_.lower(), actor_type)
-    words = [m.text for m in modifiers if m.lemma_.lower() not in ("recent", "other", "some", "several", "many")]
+    actor_type = anon.actor_type(token.lemma_.lower(), [m.lemma_.lower() for m in modifiers])
+    if actor_type is None:
+        return None
+    words = [m.text for m in modifiers if m.lemma_.lower() not in _VAGUE]
     name = " ".join([*words, token.text])
     actor_id = "ANON-" + _SLUG.sub("-", name.upper()).strip("-")
     actors = doc_actors(doc)
@@ -187,6 +217,9 @@ def anonymous_source(doc: Doc, token: Token, anon: AnonymousSources) -> str | No
         mentions.append(MentionSpan(start, token.i + 1, actor_id, "anonymous-source", 0.8))
         set_mentions(doc, mentions)
     return actor_id
+
+
+_VAGUE = frozenset("recent other some several many senior top unnamed anonymous certain few".split())
 
 
 def _link_charges(doc: Doc, frames: list[Frame], earlier: list[Frame]) -> None:

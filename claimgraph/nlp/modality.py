@@ -1,7 +1,8 @@
-"""Cues for stance and roles (modals, hedges, negation, light verbs, anonymous sources), read from the lexicons.
+"""Stance, role and source cues for the statement builder, read from the lexicon data files.
 
-TEMPORARY: constants until the modality/light-verb lexicon loader lands; replaced by data from
-claimgraph/data/lexicon/*.yaml.
+Modal, hedge, negation and conditional cues come from ``data/lexicon/modality.yaml``; light verbs from
+``light_verbs.yaml``; anonymous sources from ``attribution.yaml`` (all through ``claimgraph.lexicon``); the word
+classes of the role rules from ``data/lexicon/syntax_cues.yaml``. Loaded once per process.
 """
 
 from __future__ import annotations
@@ -9,54 +10,64 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
+from ..lexicon import Lexicon, load_lexicon
 from .attribution import AnonymousSources
 from .roles import LightVerbs
-
+from .wordclasses import WordClasses, word_classes
 
 @dataclass(frozen=True)
 class Cues:
     future: frozenset[str]
     hedge_modals: frozenset[str]
     hedge_adverbs: frozenset[str]
+    future_adverbs: frozenset[str]
+    hedge_adjectives: frozenset[str]
+    future_adjectives: frozenset[str]
     hedge_verbs: frozenset[str]
     intent_verbs: frozenset[str]
+    negating_verbs: frozenset[str]
     conditional: frozenset[str]
     doubt_nouns: frozenset[str]
     plan_nouns: frozenset[str]
     light: LightVerbs
     anonymous: AnonymousSources
+    words: WordClasses
 
 
-def _fs(text: str) -> frozenset[str]:
-    return frozenset(text.split())
+def _cue_lemmas(lexicon: Lexicon, kind: str, attach: str, stance: str | None = None) -> frozenset[str]:
+    out: set[str] = set()
+    for cue in lexicon.cues:
+        if cue.kind == kind and cue.attach == attach and (stance is None or cue.stance == stance):
+            if cue.with_sibling:  # "would have": a hypothetical, not a plain future
+                continue
+            out.update(cue.lemmas)
+    return frozenset(out)
 
 
 @functools.lru_cache(maxsize=1)
 def load_cues() -> Cues:
+    lexicon = load_lexicon()
+    words = word_classes()
+    give = {l for lv in lexicon.light_verbs if lv.verb_class == "give" for l in lv.lemmas}
+    receive = {l for lv in lexicon.light_verbs if lv.verb_class == "receive" for l in lv.lemmas}
+    desire = {l for lv in lexicon.light_verbs if lv.realis == "desired" for l in lv.lemmas}
     return Cues(
-        future=_fs("will would shall 'll wo 'd"),
-        hedge_modals=_fs("may might could"),
-        hedge_adverbs=_fs("reportedly allegedly possibly probably perhaps apparently likely maybe purportedly"),
-        hedge_verbs=_fs("suggest appear seem"),
-        intent_verbs=_fs("plan intend aim seek want prepare threaten vow expect hope try attempt mean decide"),
-        conditional=_fs("if unless"),
-        doubt_nouns=_fs("question questions concern concerns doubt doubts suspicion suspicions speculation fear fears worry rumour rumor"),
-        plan_nouns=_fs("plan plans aim goal intention objective strategy design agenda"),
+        future=_cue_lemmas(lexicon, "stance", "aux", "predicts"),
+        hedge_modals=_cue_lemmas(lexicon, "stance", "aux", "speculates"),
+        hedge_adverbs=_cue_lemmas(lexicon, "stance", "advmod", "speculates"),
+        future_adverbs=_cue_lemmas(lexicon, "stance", "advmod", "predicts"),
+        hedge_adjectives=_cue_lemmas(lexicon, "stance", "amod", "speculates"),
+        future_adjectives=_cue_lemmas(lexicon, "stance", "amod", "predicts"),
+        hedge_verbs=_cue_lemmas(lexicon, "stance", "governor", "speculates"),
+        intent_verbs=_cue_lemmas(lexicon, "stance", "governor", "predicts"),
+        negating_verbs=_cue_lemmas(lexicon, "negation", "governor"),
+        conditional=_cue_lemmas(lexicon, "conditional", "mark"),
+        doubt_nouns=words.doubt,
+        plan_nouns=words.plan,
         light=LightVerbs(
-            give=_fs("give provide extend offer lend grant do"),
-            perform=_fs("conduct launch undertake stage mount execute wage commit carry perpetrate orchestrate plot"),
-            receive=_fs("have receive get enjoy need seek want require win"),
-            desire=_fs("need seek want require"),
-            object_control=_fs("ask urge tell force pressure pressurise pressurize push allow help order encourage persuade use train instruct direct compel enable permit invite call press"),
+            give=frozenset(give), receive=frozenset(receive), desire=frozenset(desire),
+            perform=words.perform, object_control=words.object_control,
         ),
-        anonymous=AnonymousSources(
-            types={"official": "government", "officials": "government", "source": "other", "sources": "other",
-                   "input": "intelligence", "inputs": "intelligence", "report": "other", "reports": "other",
-                   "analyst": "other", "analysts": "other", "expert": "other", "experts": "other",
-                   "observer": "other", "observers": "other", "resident": "population", "residents": "population",
-                   "witness": "population", "witnesses": "population", "man": "person", "woman": "person",
-                   "spokesman": "person", "spokesperson": "person", "diplomat": "government", "diplomats": "government"},
-            modifier_types={"security": "security_forces", "intelligence": "intelligence", "military": "military",
-                            "police": "security_forces", "government": "government", "army": "military"},
-        ),
+        anonymous=AnonymousSources(lexicon.anonymous_source),
+        words=words,
     )

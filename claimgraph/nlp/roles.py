@@ -26,14 +26,11 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Token
 
 from .annotations import PredicateMatch, mention_at
+from .wordclasses import word_classes
 
 SUBJ_DEPS = ("nsubj", "csubj")
 PASS_SUBJ_DEPS = ("nsubjpass", "csubjpass")
 RELATIVE_PRONOUNS = ("which", "who", "that", "whom", "whose")
-# Nouns whose "of X" / possessor is the agent of an event they are "in": "the role of X in the strikes".
-ROLE_NOUNS = frozenset("role involvement hand part participation complicity responsibility".split())
-# Nouns whose possessor plans the infinitive after the copula: "X's plan was to attack".
-PLAN_NOUNS = frozenset("plan plans aim goal intention objective strategy design agenda".split())
 COPULAS = frozenset(("be",))
 
 
@@ -108,17 +105,9 @@ def resolve(doc: Doc, token: Token, rule: str, confidence: float = 1.0, depth: i
     compound = [c for c in token.lefts if c.dep_ == "compound"]
     for child in compound:
         m = mention_at(doc, child.i)
-        if m and m.actor_id and token.pos_ in ("NOUN", "PROPN") and token.lemma_.lower() in _MEMBER_NOUNS:
+        if m and m.actor_id and token.pos_ in ("NOUN", "PROPN") and token.lemma_.lower() in word_classes().member:
             return Arg(token.i, m.actor_id, phrase_text(token), rule + "+member", confidence * 0.9 * m.confidence)
     return Arg(token.i, None, phrase_text(token), rule, confidence)
-
-
-# Heads that stand for an organisation's people: "ISKP fighters", "Taliban commanders".
-_MEMBER_NOUNS = frozenset(
-    "fighter fighters militant militants member members commander commanders cadre cadres operative operatives "
-    "soldier soldiers troop troops force forces official officials leader leaders spokesman spokesperson "
-    "unit units wing gunman gunmen insurgent insurgents jihadist jihadists".split()
-)
 
 
 def resolve_all(doc: Doc, tokens: list[Token], rule: str, confidence: float = 1.0) -> list[Arg]:
@@ -190,7 +179,7 @@ def inherited_subjects(doc: Doc, head: Token, light: LightVerbs, depth: int = 0)
             if gov.lemma_ in COPULAS:
                 # "X's plan was to attack": the planner does it.
                 for subj in (c for c in gov.children if c.dep_ == "nsubj"):
-                    if subj.lemma_.lower() in PLAN_NOUNS:
+                    if subj.lemma_.lower() in word_classes().plan:
                         owners = [c for c in subj.children if c.dep_ == "poss"]
                         return resolve_all(doc, owners, "control-plan", 0.85)
             return _relabel(verb_subjects(doc, gov, light, depth + 1), "control", 0.9)
@@ -250,12 +239,7 @@ def _has_to(token: Token) -> bool:
 
 
 def _is_light_noun(token: Token) -> bool:
-    return token.lemma_.lower() in _CARRIER_NOUNS
-
-
-_CARRIER_NOUNS = frozenset(
-    "deal deals agreement agreements accord pact treaty mou memorandum contract talks favour favor hand".split()
-)
+    return token.lemma_.lower() in word_classes().carrier
 
 
 def possessor_fallback(doc: Doc, arg: Arg) -> Arg:
@@ -325,7 +309,7 @@ def noun_roles(doc: Doc, head: Token, match: PredicateMatch, light: LightVerbs) 
                 objects = resolve_all(doc, others, "copula", 0.8)
     if not subjects and head.dep_ == "pobj" and head.head.lower_ == "in":
         owner = head.head.head
-        if owner.lemma_.lower() in ROLE_NOUNS:
+        if owner.lemma_.lower() in word_classes().role:
             holders = [c for c in owner.children if c.dep_ == "poss"] + _prep_objects(owner, ("of",))
             subjects = resolve_all(doc, holders, "role-of", 0.85)
     roles.subjects = [a for a in subjects if a.actor_id] or subjects[:1]
@@ -343,7 +327,7 @@ def symmetric_parties(doc: Doc, head: Token) -> list[Arg]:
             parties += [resolve(doc, t, "symmetric") for t in child.subtree if mention_at(doc, t.i)]
     parties += resolve_all(doc, _prep_objects(head, ("with",)), "symmetric")
     seen: set[str] = set()
-    unique = [a for a in parties if not a.actor_id and doc[a.token].lower_ in ("two", "both")][:1]
+    unique = [a for a in parties if not a.actor_id and doc[a.token].lower_ in word_classes().pair][:1]
     for arg in parties:
         if arg.actor_id and arg.actor_id not in seen:
             seen.add(arg.actor_id)

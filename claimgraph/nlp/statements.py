@@ -51,6 +51,8 @@ class StatementBuilder:
         self.frame_ids: dict[tuple[int, str | None], str] = {}
         # propositions carried by each accusation frame, so a later denial can repeat them
         self.carried: dict[int, list[tuple[Statement, Arg | None, Arg | None]]] = {}
+        # "over a period of time" is when, not who: time phrases are never arguments
+        self.time_tokens = {i for t in doc._.cg_times or [] for i in range(t.start, t.end)}
 
     # ---- helpers ---------------------------------------------------------------------------------------
     def _id(self) -> str:
@@ -142,6 +144,12 @@ class StatementBuilder:
                     stance = _stronger(stance, "speculates")
                 elif child.dep_ == "advmod" and low in self.cues.hedge_adverbs:
                     stance = _stronger(stance, "speculates")
+                elif child.dep_ == "advmod" and low in self.cues.future_adverbs:
+                    stance = _stronger(stance, "predicts")
+                elif first and child.dep_ == "amod" and child.lemma_.lower() in self.cues.hedge_adjectives:
+                    stance = _stronger(stance, "speculates")  # "the alleged attack"
+                elif first and child.dep_ == "amod" and child.lemma_.lower() in self.cues.future_adjectives:
+                    stance = _stronger(stance, "predicts")  # "a planned attack"
                 elif child.dep_ == "neg" and (first or token.dep_ in ("xcomp", "conj") or child.head is head):
                     negated = not negated if first else negated or True
                 elif child.dep_ == "mark" and low in self.cues.conditional:
@@ -150,6 +158,8 @@ class StatementBuilder:
                 stance = _stronger(stance, "predicts")  # "plans to attack", not "is seeking favours"
             if not first and came_by in ("xcomp", "ccomp") and token.lemma_ in self.cues.hedge_verbs:
                 stance = _stronger(stance, "speculates")
+            if not first and came_by in ("xcomp", "pcomp") and token.lemma_ in self.cues.negating_verbs:
+                negated = not negated  # "refused to attack", "refrained from attacking"
             if token.i in stop or token.head is token:
                 break
             infinitive = token.dep_ in ("advcl", "relcl") and any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
@@ -242,7 +252,8 @@ class StatementBuilder:
         head = doc[match.head]
         roles: Roles = roles_for(doc, match, self.light)
         frame = enclosing_frame(frames, match.head)
-        subjects, objects = _prefer_resolved(roles.subjects), _prefer_resolved(roles.objects)
+        times = self.time_tokens
+        subjects, objects = _prefer_resolved(roles.subjects, times), _prefer_resolved(roles.objects, times)
         if frame is not None and frame.target_is_subject and frame.targets and not any(a.actor_id for a in subjects):
             subjects = frame.targets
         if frame is not None and frame.rule == "request" and not any(a.actor_id for a in subjects):
@@ -283,7 +294,7 @@ class StatementBuilder:
         out: list[Arg] = []
         for arg in objects:
             token = self.doc[arg.token]
-            if arg.actor_id is None and token.lower_ in ("two", "both") and self.last_pair:
+            if arg.actor_id is None and token.lower_ in self.cues.words.pair and self.last_pair:
                 out.extend(Arg(a.token, a.actor_id, a.text, "pair", a.confidence * 0.7) for a in self.last_pair)
             else:
                 out.append(arg)
@@ -304,9 +315,10 @@ class StatementBuilder:
                 )
 
 
-def _prefer_resolved(args: list[Arg]) -> list[Arg]:
+def _prefer_resolved(args: list[Arg], times: set[int] = frozenset()) -> list[Arg]:
+    """Resolved arguments if any, else the first unresolved one that is not a time phrase."""
     resolved = [a for a in args if a.actor_id]
-    return resolved or args[:1]
+    return resolved or [a for a in args if a.token not in times][:1]
 
 
 def _stronger(current: str | None, new: str) -> str:
