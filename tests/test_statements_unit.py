@@ -33,8 +33,8 @@ def keyed(stmts):
     return {(s.asserter, s.stance, s.subject, s.event_type, s.object, s.negated) for s in stmts}
 
 
-ACCUSE = {"reporting": True, "content_stance": "asserts", "content_via": ["prep:of"], "target_is_subject": True}
-DENY = {"reporting": True, "content_stance": "denies", "content_via": ["ccomp", "xcomp"]}
+ACCUSE = {"reporting": True, "speech_act": "ACCUSE", "content_stance": "asserts", "content_via": ["prep:of"], "target_is_subject": True}
+DENY = {"reporting": True, "speech_act": "REJECT", "content_stance": "denies", "content_via": ["ccomp", "xcomp"]}
 SAY = {"reporting": True, "content_stance": "asserts", "content_via": ["ccomp"]}
 
 

@@ -52,8 +52,13 @@ class AnonymousSources:
     actor_type: Callable[[str, Iterable[str]], str | None]  # (head lemma, modifier lemmas) -> type or None
 
 
-def _is_reporting(match: PredicateMatch) -> bool:
-    return bool((match.extra or {}).get("reporting"))
+def is_reporting(match: PredicateMatch) -> bool:
+    """A reporting frame, unless the token also matched a more specific event entry of another type
+    ("declared the group a terrorist organisation" is a designation, not a declaration that ...)."""
+    extra = match.extra or {}
+    if not extra.get("reporting"):
+        return False
+    return match.event_type in ("REPORT", None) or match.event_type == extra.get("speech_act")
 
 
 def build_frames(
@@ -65,7 +70,7 @@ def build_frames(
     for match in matches:
         token = doc[match.head]
         extra = match.extra or {}
-        if _is_reporting(match):
+        if is_reporting(match):
             frame = _reporting_frame(doc, token, match, light, anon)
         elif match.event_type in REQUEST_TYPES and token.pos_ in ("VERB", "AUX"):
             frame = _request_frame(doc, token, match, light)
@@ -123,7 +128,10 @@ def _reporting_frame(
     doc: Doc, token: Token, match: PredicateMatch, light: LightVerbs, anon: AnonymousSources
 ) -> Frame | None:
     extra = match.extra or {}
-    misparsed_verb = any(c.dep_ == "nsubj" for c in token.children)  # "which X claims is backed": a noun "claims"
+    # "which X claims is backed": the parser may make "claims" a noun with X as its subject or compound.
+    misparsed_verb = any(c.dep_ == "nsubj" for c in token.children) or (
+        token.dep_ in ("nsubj", "nsubjpass") and any(c.dep_ == "compound" and mention_at(doc, c.i) for c in token.children)
+    )
     if extra.get("frame") == "nominal" and not misparsed_verb:
         return _nominal_frame(doc, token, match, anon)
     if extra.get("frame") == "prepositional" or match.pos == "adp":
@@ -131,7 +139,10 @@ def _reporting_frame(
     stance = extra.get("content_stance") or "asserts"
     speech_act = None if match.event_type in ("REPORT", None) else match.event_type
     via = list(extra.get("content_via") or ["ccomp"])
-    speakers = [_speaker(doc, s, anon) for s in _speaker_tokens(token)]
+    speaker_tokens = _speaker_tokens(token)
+    if not speaker_tokens and misparsed_verb:
+        speaker_tokens = [c for c in token.children if c.dep_ == "compound" and mention_at(doc, c.i)]
+    speakers = [_speaker(doc, s, anon) for s in speaker_tokens]
     heads: list[int] = []
     targets: list[Arg] = []
     rule = "ccomp"

@@ -110,6 +110,8 @@ def check_constraints(token: Token, c: Constraints) -> list[Token] | None:
         objects = [k for k in token.children if k.dep_ in _OBJECT_DEPS]
         # "declared the army (BLA) a terror organisation": the second object often parses as an apposition
         objects += [g for o in objects for g in o.children if g.dep_ in ("appos", "conj")]
+        # ... or as a small clause: "declared [the brigade a terrorist organisation]" (ccomp noun)
+        objects += [k for k in token.children if k.dep_ in ("ccomp", "xcomp", "oprd") and k.pos_ in ("NOUN", "PROPN")]
         hit = next((k for k in objects if _words(k) & wanted), None)
         if hit is None and token.dep_ in ("relcl", "acl") and _words(token.head) & wanted:
             hit = token.head  # "the deal signed last week"

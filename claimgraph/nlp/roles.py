@@ -222,7 +222,10 @@ def verb_objects(doc: Doc, head: Token, match: PredicateMatch) -> list[Arg]:
         out += found if found else [resolve(doc, noun, "active")]
     direct = [c for c in direct if c not in carriers]
     if extra.get("secondary_object"):
-        # "declare X a terror organisation": the category noun is attached as appos/oprd/second dobj.
+        # "declare X a terror organisation": the category noun is attached as appos/oprd/second dobj, or the
+        # parser reads a small clause (ccomp "organisation" with X as its subject).
+        for clause in (c for c in head.children if c.dep_ in ("ccomp", "xcomp", "oprd")):
+            direct += [g for g in clause.children if g.dep_ in ("nsubj", "nsubjpass")]
         direct = [c for c in direct if mention_at(doc, c.i)] or direct[:1]
     out += resolve_all(doc, direct, "active")
     out += resolve_all(doc, _prep_objects(head, preps), "prep")

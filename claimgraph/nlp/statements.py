@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..models import AUTHOR, Quantity, Statement, TimeExpression
 from .annotations import PredicateMatch
-from .attribution import AnonymousSources, Frame, build_frames, enclosing_frame
+from .attribution import AnonymousSources, Frame, build_frames, enclosing_frame, is_reporting
 from .modality import Cues, load_cues
 from .roles import Arg, LightVerbs, Roles, roles_for
 
@@ -212,7 +212,7 @@ class StatementBuilder:
         for frame in sorted(frames, key=lambda f: -len(f.content_tokens)):
             self._speech_act(sent, frame, frames)
         for match in matches:
-            if match.head in frame_heads or (match.extra or {}).get("reporting"):
+            if match.head in frame_heads or is_reporting(match):
                 continue
             self._event(sent, match, frames)
         for frame in frames:
@@ -229,6 +229,10 @@ class StatementBuilder:
         if not frame.speech_act:
             return
         outer = enclosing_frame(frames, frame.trigger, exclude=frame)
+        while outer is not None and outer is frame.answers:
+            # "accused X of arming Y, a charge that X denies": the parser may hang the denial inside the
+            # accusation, but the denial is reported by whoever reports the accusation.
+            outer = enclosing_frame(frames, outer.trigger, exclude=outer)
         trigger = self.doc[frame.trigger]
         local, negated = self.local_modality(trigger, set(outer.content_heads) if outer else set())
         stance = self.combine(outer, local, trigger)
