@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from importlib import resources
 from pathlib import Path
 from typing import Any, Iterator
@@ -24,15 +25,14 @@ class _LineLoader(yaml.SafeLoader):
         return mapping
 
 
-# YAML 1.1 reads yes/no/on/off as booleans; in alias lists "No" or "ON" must stay strings.
-for _first in list(_LineLoader.yaml_implicit_resolvers):
-    _LineLoader.yaml_implicit_resolvers[_first] = [
-        (tag, regexp)
-        for tag, regexp in _LineLoader.yaml_implicit_resolvers[_first]
-        if tag != "tag:yaml.org,2002:bool"
-    ]
+# YAML 1.1 reads yes/no/on/off as booleans; in alias lists "No" or "ON" must stay strings. The resolver table
+# is copied first: it is a class attribute shared with yaml.SafeLoader, which must keep its own behaviour.
+_LineLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 _LineLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", __import__("re").compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
 
 
