@@ -388,6 +388,13 @@ class ActorLinker:
                                    CONFIDENCE["demonym_org_derived" if derived else "demonym_org"]))
                 i = found[0]
                 continue
+            group_end = self._armed_group_phrase(doc, i + width, st)
+            if group_end is not None:  # "Afghan fighters": some armed group, not the Afghan state
+                name = doc[i:group_end].text
+                st.add(MentionSpan(i, group_end, self._provisional(st, name, "ORG", "armed_group"), "provisional",
+                                   CONFIDENCE["provisional"]))
+                i = group_end
+                continue
             last = doc[i + width - 1]
             plural = last.tag_ in PLURAL_TAGS or (
                 last.text.endswith("s") and last.text[:-1].lower() in self.names.demonyms)
@@ -411,14 +418,23 @@ class ActorLinker:
         return 1, None
 
     def _extend_populations(self, st: _DocState) -> None:
-        """"the Baloch people": the population mention takes in the people noun."""
+        """"the Baloch people": the population mention takes in the people noun; "Baloch militants" are an
+        armed group of their own, not the whole people."""
         doc = st.doc
         for m in list(st.mentions):
             actor = self.actor_of(st, m.actor_id) if m.actor_id else None
-            if (actor is not None and actor.type == "population" and m.end < len(doc) and m.end not in st.claimed
-                    and _lemma(doc[m.end]) in self.people_nouns):
+            if actor is None or actor.type != "population" or m.end >= len(doc) or m.end in st.claimed:
+                continue
+            if _lemma(doc[m.end]) in self.people_nouns:
                 st.claimed[m.end] = m
                 m.end += 1
+                continue
+            group_end = self._armed_group_phrase(doc, m.end, st)
+            if group_end is not None:
+                st.remove(m)
+                name = doc[m.start:group_end].text
+                st.add(MentionSpan(m.start, group_end, self._provisional(st, name, "ORG", "armed_group"),
+                                   "provisional", CONFIDENCE["provisional"]))
 
     # ---- the component ------------------------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:

@@ -140,12 +140,33 @@ class NameIndex:
                 candidates.append((k, max(score, cutoff)))
         best: tuple[NameEntry, float] | None = None
         for k, score in sorted(candidates, key=lambda c: -c[1]):
+            if not _words_agree(key, k):
+                continue
             entry = self.choose(self.kb.index.get(k, []), date, kinds=("name", "alias"))
             if entry is None or self.kb.actors[entry.actor_id].as_of(date).type not in allowed_types:
                 continue
             if best is None or score > best[1]:
                 best = (entry, score)
         return best
+
+
+_NAME_CONNECTORS = frozenset({"al", "el", "e", "i", "ul", "ud", "ur", "of", "the", "and"})
+
+
+def _words_agree(a: str, b: str) -> bool:
+    """Two normalized names differ only in spelling word by word: the same number of content words, each pair
+    close ("tehrik"/"tehreek") or with the same consonants ("tayyaba"/"taiba"), in order or sorted. A shared
+    long prefix is not enough: "harakat ul sabr" is not "harakat ul ansar"."""
+    from rapidfuzz import fuzz
+
+    def close(x: str, y: str) -> bool:
+        return x == y or fuzz.ratio(x, y) >= 70 or _consonant_skeleton(x) == _consonant_skeleton(y)
+
+    wa = [w for w in a.split() if w not in _NAME_CONNECTORS]
+    wb = [w for w in b.split() if w not in _NAME_CONNECTORS]
+    if len(wa) != len(wb):
+        return False
+    return all(close(x, y) for x, y in zip(wa, wb)) or all(close(x, y) for x, y in zip(sorted(wa), sorted(wb)))
 
 
 _INDEXES: dict[int, tuple[KnowledgeBase, NameIndex]] = {}  # cache: id(kb) -> (kb, its index)

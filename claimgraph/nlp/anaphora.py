@@ -21,8 +21,8 @@ The heuristic (no coreference model; written for precision):
 6. Competition from things: a subject "it"/"they" is not linked when a non-actor common noun of the same
    number was the subject of a main clause between the chosen candidate and the pronoun ("The deal was
    signed. It will ..."); an object "it"/"them" is not linked when such a noun is anywhere in its own or the
-   previous sentence ("Islamabad must fix it" after "the security situation"): "it" as an object is mostly a
-   thing.
+   previous sentence ("Islamabad must fix it" after "the security situation"), and only takes an actor of its
+   own sentence: "it" as an object is mostly a thing.
 7. Gender: "he"/"she" never takes a person already linked to the other gender or introduced with a gendered
    title ("Mr", "Ms"). A plural pronoun may take a country named by its plural demonym ("the Americans ...
    their").
@@ -248,8 +248,10 @@ def resolve_anaphora(doc: Doc, mentions: list[MentionSpan], lexicon: Description
             if best is None or (-cand.sent, cand.role, -cand.mention.start) < (-best.sent, best.role,
                                                                                  -best.mention.start):
                 best = cand
-        if best is None or (pronoun is not None and token.lower_ in ("it", "they", "them")
-                            and _competing_thing(doc, best.mention.end, i, token, claimed)):
+        object_it = token.lower_ == "it" and token.dep_ not in _SUBJECT and token.dep_ != "expl"
+        if best is None or (object_it and best.sent != sent[i]) or (
+                pronoun is not None and token.lower_ in ("it", "they", "them")
+                and _competing_thing(doc, best.mention.end, i, token, claimed)):
             i = end
             continue
         actor_id = best.mention.actor_id
