@@ -67,7 +67,16 @@ def build_pipeline(kb_paths: Sequence[str] = (), model_name: str = MODEL_NAME) -
     nlp.add_pipe("cg_quantities")
     nlp.add_pipe("cg_predicates")
     nlp.add_pipe("cg_statements")
+    # Components load some data lazily (gazetteers, date parser locales). One pass over a small text loads it
+    # now, in the parent process, so forked workers share it instead of each loading it again.
+    nlp(WARM_UP_TEXT)
     return nlp
+
+
+WARM_UP_TEXT = (
+    "QUETTA, March 3, 2024 (Reuters) - Officials said on Monday that the Taliban attacked a police post in Quetta "
+    "last week, killing 12 people, and the group (TLX) may strike again in Punjab next month."
+)
 
 
 @functools.lru_cache(maxsize=4)
