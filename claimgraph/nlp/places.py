@@ -27,8 +27,12 @@ from .annotations import PlaceMention
 
 PLACE_LABELS = ("GPE", "LOC", "FAC")
 # Prepositions that put an event somewhere. "from" and "to" are left out: they name origins and destinations.
-LOCATIVE_PREPOSITIONS = frozenset(
-    "in at near across inside into within throughout around outside along off over on".split()
+# "on" and "over" are left out too: "a war on X", "control over X" name targets far more often than places.
+LOCATIVE_PREPOSITIONS = frozenset("in at near across inside into within throughout around outside along off".split())
+# Nouns a place name may modify and still be the place: "the Kurram district", "Quetta city".
+_PLACE_NOUNS = frozenset(
+    "province provinces state region regions district districts city town towns village villages area areas "
+    "border borders capital valley county governorate division territory outskirts suburb suburbs".split()
 )
 # Entities that may contain a place name without being the place ("the Pakistan Army", "Karachi Stock Exchange").
 _CONTAINER_LABELS = {"ORG", "PERSON", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT", "FAC", "NORP"}
@@ -268,7 +272,8 @@ def _after_locative(span: Span) -> bool:
 # Which place goes with an event
 # ---------------------------------------------------------------------------------------------------------------
 
-_ARGUMENT_DEPS = {"dobj", "nsubj", "nsubjpass", "attr", "pobj", "agent", "dative", "oprd", "appos", "conj", "acl"}
+_ARGUMENT_DEPS = {"dobj", "nsubj", "nsubjpass", "attr", "agent", "dative", "oprd", "appos", "conj"}
+_PLACE_ADVERBS = frozenset("anywhere everywhere somewhere elsewhere nowhere here there".split())
 
 
 def _locative_attachment(token: Token) -> Token | None:
@@ -276,7 +281,13 @@ def _locative_attachment(token: Token) -> Token | None:
     "of" phrases, compounds, appositions and conjunctions ("in the Kurram district of Khyber Pakhtunkhwa")."""
     current = token
     for _ in range(6):
-        if current.dep_ in ("compound", "appos", "conj", "amod", "nmod"):
+        if current.dep_ in ("appos", "conj"):
+            current = current.head
+            continue
+        if current.dep_ in ("compound", "amod", "nmod"):
+            # "Balochistan province" is a place; "the Balochistan nationalist groups" are not
+            if current.head.lower_ not in _PLACE_NOUNS:
+                return None
             current = current.head
             continue
         if current.dep_ == "pobj" and current.head.dep_ == "prep":
@@ -292,16 +303,24 @@ def _locative_attachment(token: Token) -> Token | None:
 
 def _attachment_distance(attached: Token, head: Token) -> int | None:
     """0 when the locative phrase hangs on the event head itself; n when it hangs on an argument n steps below
-    it ("killed in an attack in Quetta"); 1 for the verb governing an xcomp/conj head ("managed to recruit").
-    None when it belongs elsewhere."""
+    it ("killed soldiers in Quetta", "killed in an attack in Quetta"); 1 for the verb an xcomp head depends on
+    ("managed to recruit ... in Kerala"). None when it belongs to another clause or a non-locative phrase
+    ("reminded Pakistan about the situation in Balochistan")."""
     current = attached
     for steps in range(4):
         if current.i == head.i:
             return steps
-        if current.dep_ not in _ARGUMENT_DEPS and current.dep_ != "prep":
+        if current.pos_ in ("VERB", "AUX"):
+            break  # another clause's verb: its places are its own
+        if current.dep_ in _ARGUMENT_DEPS:
+            current = current.head
+        elif current.dep_ == "pobj" and current.head.lower_ in LOCATIVE_PREPOSITIONS:
+            current = current.head.head
+        elif current.dep_ == "advmod" and current.lower_ in _PLACE_ADVERBS:
+            current = current.head  # "attacks anywhere in India"
+        else:
             break
-        current = current.head
-    if head.dep_ in ("xcomp", "conj", "advcl") and head.head.i == attached.i and attached.pos_ in ("VERB", "AUX"):
+    if head.dep_ == "xcomp" and head.head.i == attached.i:
         return 1
     return None
 

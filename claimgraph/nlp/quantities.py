@@ -158,6 +158,8 @@ class QuantityTagger:
         cue = self._cue(noun if noun is not None else number)
         if cue is None and noun is None:
             return None  # a bare number with no event: "the two", "one of them"
+        if cue is None and re.fullmatch(r"(?:1[89]|20)\d\d", number.text):
+            return None  # "the 2023 attacks": a year the model did not tag, not a count
         if noun is not None and noun.pos_ not in ("NOUN", "PROPN", "PRON", ""):
             return None
         if noun is not None and noun.ent_type_ in _SKIP_ENTITIES:
@@ -271,6 +273,33 @@ def _governing_verb(token: Token) -> int | None:
     return None
 
 
+_CLAUSE_DEPS = ("acl", "advcl", "xcomp", "relcl")
+_OBJECT_DEPS = ("dobj", "nsubj", "nsubjpass", "pobj", "attr")
+
+
+def quantities_for_tokens(doc: Doc, head_token_index: int) -> list[QuantityMention]:
+    """The quantities that go with the event headed by token ``head_token_index``: those whose event word is
+    the head itself, or a participle clause hanging on the head or on one of its arguments ("attacked its
+    camps, killing 30 people"; "managed to recruit 21 persons")."""
+    out = []
+    parsed = doc.has_annotation("DEP")
+    for q in doc._.cg_quantities or []:
+        if q.head is None:
+            continue
+        if q.head == head_token_index:
+            out.append(q)
+            continue
+        if not parsed:
+            continue
+        cue = doc[q.head]
+        if cue.dep_ not in _CLAUSE_DEPS:
+            continue
+        parent = cue.head
+        if parent.i == head_token_index or (parent.dep_ in _OBJECT_DEPS and parent.head.i == head_token_index):
+            out.append(q)
+    return out
+
+
 @Language.factory(
     "cg_quantities",
     default_config={"lexicon_path": None},
@@ -280,4 +309,4 @@ def make_quantity_tagger(nlp: Language, name: str, lexicon_path: str | None) -> 
     return QuantityTagger(load_quantity_lexicon(lexicon_path))
 
 
-__all__ = ["parse_number", "QuantityTagger", "load_quantity_lexicon", "QuantityLexicon"]
+__all__ = ["parse_number", "quantities_for_tokens", "QuantityTagger", "load_quantity_lexicon", "QuantityLexicon"]

@@ -22,6 +22,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
+from spacy.vocab import Vocab
 
 from ..datafiles import LINE_KEY, load_yaml, package_data_path, validate_record
 from ..errors import DataFileError
@@ -217,11 +218,20 @@ def load_time_lexicon(path: str | None = None) -> TimeLexicon:
         if any(not any("LIKE_NUM" in tok or "REGEX" in str(tok) for tok in pattern) for pattern in rule.patterns):
             raise DataFileError(file, f"time expression {rule.id!r}: every pattern needs a number token "
                                 "(LIKE_NUM or a digit REGEX)", raw.get(LINE_KEY))
+        if rule.patterns:
+            try:
+                Matcher(Vocab(), validate=True).add(rule.id, rule.patterns)
+            except ValueError as exc:  # spaCy's MatchPatternError names the bad token
+                raise DataFileError(file, f"time expression {rule.id!r}: bad pattern: {exc}",
+                                    raw.get(LINE_KEY)) from exc
         if rule.rule == "calendar" and rule.unit is None:
             raise DataFileError(file, f"calendar rule {rule.id!r} needs a unit", raw.get(LINE_KEY))
     preps = data.get("prepositions") or {}
-    lexicon = validate_record(TimeLexicon, {"prepositions": preps, "expressions": []}, file, "prepositions")
-    return TimeLexicon(prepositions=lexicon.prepositions, expressions=rules)  # type: ignore[attr-defined]
+    # Validated on their own so an error points at the prepositions' line rather than the whole file.
+    line = preps.get(LINE_KEY) if isinstance(preps, dict) else None
+    record = {"prepositions": preps, "expressions": [], LINE_KEY: line}
+    checked = validate_record(TimeLexicon, record, file, "prepositions")
+    return TimeLexicon(prepositions=checked.prepositions, expressions=rules)  # type: ignore[attr-defined]
 
 
 def _add_months(date: dt.date, months: int) -> dt.date:
@@ -536,29 +546,30 @@ def _attachment_rank(span: Span, head: Token) -> int:
 def time_for_tokens(doc: Doc, head_token_index: int, sent: Span) -> TimeExpression | None:
     """The time expression attached to the event whose head is token ``head_token_index`` in ``sent``.
 
-    One in the head's own clause or the clause governing it comes first, then the nearest in the sentence;
-    an expression with dates beats a bare cue ("once again"). None when the sentence has none: the caller falls
-    back to the document date.
+    One in the head's own clause or the clause governing it comes first, then the nearest in the sentence.
+    Cues with no bounds at all ("once again") are left out: they say the event repeats, not when, and the
+    caller's fallback to the document date says more. None when the sentence has no dated expression.
     """
-    mentions = [m for m in doc._.cg_times or [] if m.start >= sent.start and m.end <= sent.end]
+    mentions = [m for m in doc._.cg_times or [] if m.start >= sent.start and m.end <= sent.end
+                and (m.value.start_date is not None or m.value.end_date is not None
+                     or m.value.precision != "unknown" or m.value.anchor == "absolute")]
     if not mentions:
         return None
     head = doc[head_token_index]
     parsed = doc.has_annotation("DEP")
-    best: tuple[tuple[int, int, int], TimeMention] | None = None
+    best: tuple[tuple[int, int], TimeMention] | None = None
     for m in mentions:
         span = doc[m.start : m.end]
         rank = _attachment_rank(span, head) if parsed else 3
-        undated = int(m.value.start_date is None and m.value.end_date is None)
         distance = 0 if m.start <= head_token_index < m.end else min(
             abs(head_token_index - m.start), abs(head_token_index - (m.end - 1)))
-        key = (rank, undated, distance)
+        key = (rank, distance)
         if best is None or key < best[0]:
             best = (key, m)
     return best[1].value if best else None
 
 
 __all__ = [
-    "split_dateline", "parse_dateline", "Dateline", "parse_absolute", "interval_for_rule", "load_time_lexicon", "TimeTagger", "TimeRule",
-    "time_for_tokens",
+    "split_dateline", "parse_dateline", "Dateline", "parse_absolute", "interval_for_rule", "load_time_lexicon",
+    "TimeTagger", "TimeRule", "time_for_tokens",
 ]
