@@ -63,12 +63,12 @@ def prepare_document(document: Document) -> Document:
     """Fill the date from a dateline when the metadata has none."""
     if document.date is not None:
         return document if document.date_origin else document.model_copy(update={"date_origin": "metadata"})
-    from .nlp.temporal import split_dateline
+    from .nlp.temporal import parse_dateline
 
-    date, _ = split_dateline(document.text)
-    if date is None:
+    dateline = parse_dateline(document.text)
+    if dateline.date is None:
         return document
-    return document.model_copy(update={"date": date, "date_origin": "dateline"})
+    return document.model_copy(update={"date": dateline.date, "date_origin": dateline.origin})
 
 
 def parse_date(value: object, where: str) -> dt.date | None:

@@ -241,6 +241,24 @@ class ActorLinker:
             acr_rule = ("exact" if acr_entry.kind == "exact" else "kb") if same and acr_entry else "acronym"
             st.add(MentionSpan(d.acr_start, d.acr_end, actor_id, acr_rule, CONFIDENCE[acr_rule]))
 
+    def _is_surname(self, st: _DocState, actor_id: str, start: int, end: int) -> bool:
+        """"Mahrang Baloch", "Ilyas Kashmiri": a one-word people name right after a capitalised given name that
+        is no actor is part of a person's name, not the people."""
+        actor = self.kb.actors.get(actor_id)
+        if actor is None or actor.type != "population" or end - start != 1 or start == 0:
+            return False
+        before = st.doc[start - 1]
+        if before.pos_ != "PROPN" or not before.text[:1].isupper() or self.names.resolve(before.text, st.date):
+            return False
+        if before.lower_ in self.names.demonyms:
+            return False
+        # the given name is free, or already a provisional person ("Abdul Malik" + "Baloch")
+        owner = next((m for m in st.mentions if m.start <= start - 1 < m.end), None)
+        if owner is None:
+            return True
+        person = self.actor_of(st, owner.actor_id) if owner.rule == "provisional" else None
+        return person is not None and person.type == "person"
+
     def _entity(self, st: _DocState, ent: Span) -> None:
         doc, start, end = st.doc, ent.start, ent.end
         while start < end and doc[start].lower_ in DETERMINERS:
@@ -265,6 +283,8 @@ class ActorLinker:
             if entry is not None:
                 actor_id, kind = entry.actor_id, entry.kind
         if actor_id is not None:
+            if self._is_surname(st, actor_id, start, end):
+                return
             if kind == "metonym":
                 if self._is_place_use(doc, start, end):
                     return

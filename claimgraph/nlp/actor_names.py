@@ -36,8 +36,12 @@ _HYPHEN = re.compile(r"\s*-\s*")
 _CONNECTOR_SPACED = re.compile(rf"\s+{_CONNECTORS}\s+", re.IGNORECASE)
 
 
-def name_variants(name: str) -> set[str]:
-    """Spellings of ``name`` a writer may use: hyphens or spaces, with or without a leading "al-", either apostrophe."""
+def name_variants(name: str, drop_article: bool = True) -> set[str]:
+    """Spellings of ``name`` a writer may use: hyphens or spaces, with or without a leading "al-", either apostrophe.
+
+    ``drop_article`` also gives the name without a leading "The"; not for case-sensitive names, where "The
+    Hindu" without its article is a religion, not the newspaper.
+    """
     bases = {name}
     if "'" in name or "\u2019" in name:
         bases |= {name.replace("\u2019", "'"), name.replace("'", "\u2019")}
@@ -52,7 +56,7 @@ def name_variants(name: str) -> set[str]:
         for form in list(forms):
             if _AL_PREFIX.match(form):
                 forms.add(_AL_PREFIX.sub("", form))
-            if form[:4].lower() == "the " and len(form) > 8:
+            if drop_article and form[:4].lower() == "the " and len(form) > 8:
                 forms.add(form[4:])
         out |= {f.strip() for f in forms if f.strip()}
     return out

@@ -88,7 +88,8 @@ class ActorRuler:
                     lower_names[entry.name] = ruled
         for name, entries in self.kb.exact_index.items():
             orth_names[name].update(entries)
-        variants = {name: name_variants(name) for name in [*lower_names, *orth_names]}
+        variants = {name: name_variants(name) for name in lower_names}
+        variants.update({name: name_variants(name, drop_article=False) for name in orth_names})
         self._tokenize_words({v for vs in variants.values() for v in vs})
         for name, entries in lower_names.items():
             for variant in variants[name]:

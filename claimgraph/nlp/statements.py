@@ -119,13 +119,9 @@ class StatementBuilder:
         return place_for_tokens(self.doc, head, sent)
 
     def _quantities(self, head: int) -> list[Quantity]:
-        out = []
-        for q in self.doc._.cg_quantities or []:
-            if q.head is None:
-                continue
-            if q.head == head or self.doc[q.head].head.i == head:
-                out.append(q.value)
-        return out
+        from .quantities import quantities_for_tokens
+
+        return [q.value for q in quantities_for_tokens(self.doc, head)]
 
     # ---- stance ----------------------------------------------------------------------------------------
     def local_modality(self, head: Token, stop: set[int]) -> tuple[str | None, bool]:
