@@ -267,6 +267,8 @@ class ActorLinker:
             end -= 1
         if start >= end or not st.free(start, end):
             return
+        if doc[start].idx < (doc._.cg_body_start or 0):
+            return  # the dateline names where the report was filed, not an actor
         text, label = doc[start:end].text, ent.label_
         alias = st.alias_for(text, start)
         if alias is not None and alias != ent.ent_id_:
@@ -310,7 +312,7 @@ class ActorLinker:
         if hit is not None:
             st.add(MentionSpan(start, end, hit[0].actor_id, "fuzzy", round(0.9 * hit[1] / 100, 2)))
             return
-        if label in ("ORG", "NORP", "PERSON"):
+        if label in ("ORG", "NORP", "PERSON") and not self._is_place_use(doc, start, end):
             self._unresolved(st, start, end, label)
 
     def _unresolved(self, st: _DocState, start: int, end: int, label: str) -> None:

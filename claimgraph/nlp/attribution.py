@@ -193,6 +193,13 @@ def _speaker_tokens(token: Token) -> list[Token]:
         return out
     if token.dep_ == "conj" and token.head.pos_ in ("VERB", "AUX"):
         return _speaker_tokens(token.head)
+    if token.dep_ in ("acl", "advcl") and token.tag_ == "VBG":
+        # "X issued a statement denying that ...", "X said ..., denying that ...": X speaks
+        head = token.head
+        if head.pos_ in ("NOUN", "PROPN"):
+            owners = [c for c in head.children if c.dep_ == "poss"]
+            return owners or (_speaker_tokens(head.head) if head.head is not head else [])
+        return _speaker_tokens(head)
     return []
 
 
@@ -230,6 +237,26 @@ def anonymous_source(doc: Doc, token: Token, anon: AnonymousSources) -> str | No
     return actor_id
 
 
+def provisional_speaker(doc: Doc, token: Token) -> str:
+    """A provisional actor for a speaker phrase outside the knowledge base ("the spokesman of the ministry")."""
+    from .roles import phrase_text
+
+    name = phrase_text(token)
+    words = name.split()
+    if words and words[0].lower() in ("the", "a", "an"):
+        name = " ".join(words[1:]) or name
+    actor_id = "X-" + _SLUG.sub("-", name.upper()).strip("-")[:60]
+    actors = doc_actors(doc)
+    if actor_id not in actors:
+        actors[actor_id] = Actor(id=actor_id, name=name, type="person" if token.ent_type_ == "PERSON" else "other",
+                                 provisional=True, description="speaker outside the knowledge base")
+    if mention_at(doc, token.i) is None:
+        mentions = list(doc._.cg_mentions or [])
+        mentions.append(MentionSpan(token.left_edge.i, token.i + 1, actor_id, "speaker", 0.6))
+        set_mentions(doc, mentions)
+    return actor_id
+
+
 _VAGUE = frozenset("recent other some several many senior top unnamed anonymous certain few".split())
 
 
@@ -247,7 +274,11 @@ def _link_charges(doc: Doc, frames: list[Frame], earlier: list[Frame]) -> None:
             noun = next((c for c in token.children if c.dep_ == "dobj" and c.lemma_.lower() in CHARGE_NOUNS), None)
         if noun is None:
             continue
-        accusations = [f for f in pool if f.speech_act == "ACCUSE" and f.trigger < frame.trigger and f.content_heads]
+        # "rejected Veldoria's accusation that ...": the accusation named by the denial itself comes first
+        accusations = [f for f in pool if f.trigger == noun.i and f.content_heads]
+        accusations = accusations or [
+            f for f in pool if f.speech_act == "ACCUSE" and f.trigger < frame.trigger and f.content_heads
+        ]
         if accusations:
             frame.answers = accusations[-1]
             frame.targets = frame.targets or list(frame.answers.speakers)

@@ -101,6 +101,21 @@ def resolve(doc: Doc, token: Token, rule: str, confidence: float = 1.0, depth: i
             m = mention_at(doc, child.i)
             if m and m.actor_id and child.dep_ == "appos":
                 return Arg(token.i, m.actor_id, phrase_text(token), rule + "+appos", confidence * m.confidence)
+    words = word_classes()
+    for child in token.children:
+        # "the branch, known as ISKP": the name the phrase is given
+        if child.dep_ in ("acl", "relcl") and child.lemma_.lower() in words.naming:
+            named = [g for g in child.children if g.dep_ == "oprd"] + _prep_objects(child, ("as",))
+            for name in named:
+                m = mention_at(doc, name.i)
+                if m and m.actor_id:
+                    return Arg(token.i, m.actor_id, phrase_text(token), rule + "+named", confidence * m.confidence)
+    if token.lemma_.lower() in words.member:
+        # "envoys from Veldoria", "fighters of the TTP"
+        for source in _prep_objects(token, ("from", "of")):
+            m = mention_at(doc, source.i)
+            if m and m.actor_id:
+                return Arg(token.i, m.actor_id, phrase_text(token), rule + "+member", confidence * 0.9 * m.confidence)
     # "the Pakistan Army" is one mention; "ISKP fighters" is a mention inside a larger phrase.
     compound = [c for c in token.lefts if c.dep_ == "compound"]
     for child in compound:
@@ -218,8 +233,7 @@ def verb_objects(doc: Doc, head: Token, match: PredicateMatch) -> list[Arg]:
         if (_is_light_noun(c) or c.lemma_.lower() in required) and not resolve(doc, c, "active").actor_id
     ]
     for noun in carriers:
-        found = resolve_all(doc, _prep_objects(noun, preps or ("with", "to", "against", "on")), "prep")
-        out += found if found else [resolve(doc, noun, "active")]
+        out += resolve_all(doc, _prep_objects(noun, preps or ("with", "to", "against", "on")), "prep")
     direct = [c for c in direct if c not in carriers]
     if extra.get("secondary_object"):
         # "declare X a terror organisation": the category noun is attached as appos/oprd/second dobj, or the
@@ -250,6 +264,8 @@ def possessor_fallback(doc: Doc, arg: Arg) -> Arg:
     if arg.actor_id:
         return arg
     token = doc[arg.token]
+    if token.lemma_.lower() in word_classes().part:
+        return arg  # "the group's branch" is not the group
     for child in token.children:
         if child.dep_ == "poss":
             owner = resolve(doc, child, "possessor", 0.8)
@@ -279,7 +295,7 @@ def noun_roles(doc: Doc, head: Token, match: PredicateMatch, light: LightVerbs) 
     (subject_preps if of_role == "subject" else object_preps).append("of")
     subjects = resolve_all(doc, [c for c in head.children if c.dep_ == "poss"], "possessive")
     subjects += resolve_all(doc, _prep_objects(head, subject_preps), "noun-prep")
-    compounds = [c for c in head.lefts if c.dep_ in ("compound", "nmod", "amod") and mention_at(doc, c.i)]
+    compounds = [c for c in head.lefts if c.dep_ in ("compound", "nmod", "amod") and _agentive(doc, c)]
     subjects += resolve_all(doc, compounds, "compound", 0.9)
     objects = resolve_all(doc, _prep_objects(head, object_preps), "noun-prep")
     if not objects and head.dep_ == "pobj":
@@ -318,6 +334,17 @@ def noun_roles(doc: Doc, head: Token, match: PredicateMatch, light: LightVerbs) 
     roles.subjects = [a for a in subjects if a.actor_id] or subjects[:1]
     roles.objects = [possessor_fallback(doc, a) for a in objects]
     return roles
+
+
+def _agentive(doc: Doc, token: Token) -> bool:
+    """A modifier of an event noun that is its agent ("ISKP attacks"), not its place ("the Dravik attack")."""
+    mention = mention_at(doc, token.i)
+    if mention is None or mention.actor_id is None:
+        return False
+    actor = (doc._.cg_actors or {}).get(mention.actor_id)
+    if actor is None and doc._.cg_kb is not None:
+        actor = doc._.cg_kb.get(mention.actor_id)
+    return actor is None or actor.type in word_classes().agentive
 
 
 def symmetric_parties(doc: Doc, head: Token) -> list[Arg]:

@@ -215,11 +215,28 @@ class StatementBuilder:
             if frame.answers is not None:
                 self._denial(sent, frame, frames)
 
-    def _asserters(self, frame: Frame | None) -> list[tuple[str, str | None, float]]:
-        if frame is None:
-            return [(AUTHOR, None, 1.0)]
-        out = [(s.actor_id, s.text, s.confidence) for s in frame.speakers if s.actor_id]
-        return out or [(AUTHOR, None, 0.7)]
+    def _asserters(self, frame: Frame | None, frames: list[Frame]) -> list[tuple[str, str | None, float]]:
+        """Who asserts what ``frame`` carries: its speakers; else (no resolvable speaker) the speakers of an
+        enclosing frame; else the author, but only when the frame had no speaker phrase at all. An unresolved
+        speaker ("he said", "the spokesman said") gives nobody: a missing asserter beats a wrong one."""
+        seen: set[int] = set()
+        while frame is not None and id(frame) not in seen:
+            seen.add(id(frame))
+            out = [(s.actor_id, s.text, s.confidence) for s in frame.speakers if s.actor_id]
+            if out:
+                return out
+            if frame.speakers and not any(self.doc[s.token].pos_ == "PRON" for s in frame.speakers):
+                return [(self._speaker_actor(frame.speakers[0]), frame.speakers[0].text, 0.6)]
+            if frame.speakers:
+                return []
+            frame = enclosing_frame(frames, frame.trigger, exclude=frame)
+        return [(AUTHOR, None, 1.0 if not seen else 0.7)]
+
+    def _speaker_actor(self, speaker: Arg) -> str:
+        """A provisional actor for a speaker phrase that names nobody in the knowledge base."""
+        from .attribution import provisional_speaker
+
+        return provisional_speaker(self.doc, self.doc[speaker.token])
 
     def _speech_act(self, sent: Span, frame: Frame, frames: list[Frame]) -> None:
         if not frame.speech_act:
@@ -232,9 +249,9 @@ class StatementBuilder:
         trigger = self.doc[frame.trigger]
         local, negated = self.local_modality(trigger, set(outer.content_heads) if outer else set())
         stance = self.combine(outer, local, trigger)
-        speakers = frame.speakers or [None]
-        targets = frame.targets or [None]
-        for asserter, asserter_text, conf in self._asserters(outer):
+        speakers = _prefer_resolved(frame.speakers, self.time_tokens) or [None]
+        targets = _prefer_resolved(frame.targets, self.time_tokens) or [None]
+        for asserter, asserter_text, conf in self._asserters(outer, frames):
             parent = self.frame_ids.get((outer.trigger, asserter)) if outer else None
             for speaker in speakers:
                 for target in targets:
@@ -261,6 +278,11 @@ class StatementBuilder:
         objects = self._pair_fallback(objects)
         if roles.symmetric and not subjects and len(objects) >= 2:
             subjects, objects = objects[:1], objects[1:]
+        resolved_subjects = [a for a in subjects if a.actor_id]
+        if not roles.objects and len(resolved_subjects) >= 2 and match.event_type.lower() in self.cues.words.reciprocal:
+            # "X and Y signed an agreement": each is the other's counterpart
+            subjects, objects = resolved_subjects[:1], resolved_subjects[1:]
+            roles.rule += "-reciprocal"
         event_type = "REQUEST" if roles.desired else match.event_type
         local, negated = self.local_modality(head, set(frame.content_heads) if frame else set())
         if (match.extra or {}).get("negative"):
@@ -271,7 +293,7 @@ class StatementBuilder:
         rule = f"{roles.rule}:{'+'.join(sorted({a.rule for a in subjects + objects})) or 'none'}"
         if frame is not None:
             rule += f"/frame:{frame.rule}"
-        for asserter, asserter_text, conf in self._asserters(frame):
+        for asserter, asserter_text, conf in self._asserters(frame, frames):
             parent = self.frame_ids.get((frame.trigger, asserter)) if frame is not None else None
             for subject in subjects or [None]:
                 for obj in objects or [None]:

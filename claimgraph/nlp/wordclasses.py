@@ -15,7 +15,10 @@ from ..datafiles import LINE_KEY, load_yaml, package_data_path
 from ..errors import DataFileError
 
 SYNTAX_CUES_ENV = "CLAIMGRAPH_SYNTAX_CUES"
-SYNTAX_CLASSES = ("object_control", "perform", "doubt", "plan", "role", "member", "carrier", "pair")
+SYNTAX_CLASSES = (
+    "object_control", "perform", "doubt", "plan", "role", "member", "carrier", "pair", "part", "naming",
+    "reciprocal", "agentive",
+)
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,10 @@ class WordClasses:
     member: frozenset[str]
     carrier: frozenset[str]
     pair: frozenset[str]
+    part: frozenset[str]
+    naming: frozenset[str]
+    reciprocal: frozenset[str]
+    agentive: frozenset[str]
 
 
 def load_syntax_cues(extra: str | None = None) -> WordClasses:
