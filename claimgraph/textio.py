@@ -13,11 +13,16 @@ from .errors import InputError
 from .models import Document
 
 MAX_CHARS = 2_000_000  # a long report is ~50k characters; beyond this it is not an article
-MIN_ENGLISH_RATIO = 0.08
-
-_ENGLISH_WORDS = frozenset(
-    "the of and to in a is that for it as was with be by on not he this are or his from at which but have an "
-    "they has had were their been its who will would said says after also against over into than more".split()
+# Frequent function words of other languages written in Latin script; English news hardly uses them.
+_FOREIGN_WORDS = frozenset(
+    "der das und ist nicht ein eine einer eines dem den des sich auch wurde sind mit von zu auf für "
+    "le la les et est une des du dans pour qui sur pas avec sont ce cette "
+    "el los las y que por para una del con como pero más fue "
+    "il di che non gli della sono per una nel con "
+    "não uma com os das dos pelo pela foi "
+    "het een van niet zijn wordt ook "
+    "ve bir bu ile için olarak da "
+    "dan yang di dengan untuk ini itu tidak".split()
 )
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
@@ -48,10 +53,16 @@ def check_text(text: str, name: str) -> None:
     controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\r\t\f")
     if controls > max(10, len(sample) // 100):
         raise InputError(f"{name}: looks like binary data, not text")
+    letters = [ch for ch in sample if ch.isalpha()]
+    if letters and sum(1 for ch in letters if ch > "\u024f") > len(letters) / 2:
+        raise InputError(f"{name}: not written in Latin script; claimgraph reads English text only")
     words = [w.lower() for w in _WORD.findall(sample)]
     if len(words) >= 8:
-        ratio = sum(1 for w in words if w in _ENGLISH_WORDS) / len(words)
-        if ratio < MIN_ENGLISH_RATIO:
+        from spacy.lang.en.stop_words import STOP_WORDS
+
+        english = sum(1 for w in words if w in STOP_WORDS) / len(words)
+        foreign = sum(1 for w in words if w in _FOREIGN_WORDS and w not in STOP_WORDS) / len(words)
+        if english < 0.12 and foreign > english:
             raise InputError(f"{name}: does not look like English (claimgraph reads English text only)")
 
 

@@ -459,6 +459,9 @@ class ActorLinker:
                                    "provisional", CONFIDENCE["provisional"]))
 
     # ---- the component ------------------------------------------------------------------------------------
+    def _titled_people(self, st: _DocState) -> None:
+        _titled_people_of(self, st)
+
     def __call__(self, doc: Doc) -> Doc:
         st = _DocState(doc, doc._.cg_doc_date)
         if doc._.cg_kb is None:
@@ -469,6 +472,7 @@ class ActorLinker:
         self._alias_occurrences(st)
         self._demonyms(st)
         self._extend_populations(st)
+        self._titled_people(st)
         pairs = resolve_anaphora(
             doc, st.mentions, self.descriptions, lambda a: self.actor_of(st, a),
             lambda iso, suffixes: self.country_actor(st, iso, suffixes)[0],
@@ -487,6 +491,53 @@ class ActorLinker:
                     actors[m.actor_id] = actor
         doc._.cg_doc_aliases = dict(st.aliases)
         return doc
+
+
+_TITLE_GLUE = frozenset(("of", "for", "'s", "\u2019s", "-", "and"))
+
+
+def _titled_people_of(linker: ActorLinker, st: _DocState) -> None:
+    """"French President Emmanuel Macron", "US Secretary of State Rex Tillerson", "Pakistan's army chief General
+    X": a person outside the knowledge base introduced by a state's title acts for that state's government (or
+    armed forces, by the title's sector noun). The person keeps a provisional id; its country, code and parent
+    come from the title."""
+    doc = st.doc
+    by_token = {k: m for m in st.mentions for k in range(m.start, m.end)}
+    for mention in list(st.mentions):
+        actor = st.actors.get(mention.actor_id or "")
+        if actor is None or not actor.provisional or actor.type != "person" or actor.country:
+            continue
+        k, title = mention.start - 1, []
+        while k >= 0 and k not in by_token and mention.start - k <= 6 and (
+            doc[k].text[:1].isupper() or doc[k].lower_ in _TITLE_GLUE
+        ) and not doc[k].is_sent_start:
+            title.insert(0, doc[k])
+            k -= 1
+        owner = by_token.get(k) if k >= 0 else None
+        if owner is None and not title:
+            continue
+        if owner is None and title:  # "French President X": the demonym is a title word
+            owner_actor = None
+            for t in title:
+                entries = linker.kb.lookup(t.text)
+                hit = next((e for e in entries if e.kind == "demonym"), None)
+                if hit:
+                    owner_actor = linker.actor_of(st, hit.actor_id)
+                    break
+        else:
+            owner_actor = linker.actor_of(st, owner.actor_id) if owner and owner.actor_id else None
+        if owner_actor is None or not owner_actor.country or owner_actor.type in ("population", "person"):
+            continue
+        suffix = "GOV"
+        words = [_lemma(t) for t in title]
+        for width in range(min(linker.sectors.max_len, len(words)), 0, -1):
+            for i in range(len(words) - width + 1):
+                noun = linker.sectors.by_phrase.get(tuple(words[i : i + width]))
+                if noun is not None and noun.suffixes[-1] in ("GOV", "MIL", "COP", "SPY"):
+                    suffix = noun.suffixes[-1]
+        iso = owner_actor.country
+        parent = owner_actor.id if owner_actor.type != "country" else linker.country_actor(st, iso, (suffix,))[0]
+        st.actors[actor.id] = actor.model_copy(update={"country": iso, "code": f"{iso}{suffix}", "parent": parent})
 
 
 def _lemma(token) -> str:

@@ -24,7 +24,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..models import Actor
 from .annotations import MentionSpan, PredicateMatch, doc_actors, mention_at, set_mentions
-from .roles import Arg, LightVerbs, resolve, resolve_all, verb_subjects
+from .roles import Arg, LightVerbs, possessor_fallback, resolve, resolve_all, verb_subjects
 
 CHARGE_NOUNS = frozenset("charge charges allegation allegations accusation accusations claim claims".split())
 REQUEST_TYPES = frozenset(("REQUEST",))
@@ -153,8 +153,10 @@ def _reporting_frame(
         elif child.dep_ == "prep" and f"prep:{child.lower_}" in via:
             heads += [c.i for c in child.children if c.dep_ in ("pcomp", "pobj") and c.pos_ in ("VERB", "AUX", "NOUN")]
             rule = f"{child.lower_}-gerund"
-        elif child.dep_ in ("dobj", "dative") and mention_at(doc, child.i):
-            targets += resolve_all(doc, [child], "target")
+        elif child.dep_ in ("dobj", "dative"):
+            # "accused Pakistan", "rejected the UN's findings" (the findings' owner)
+            found = [possessor_fallback(doc, a) for a in resolve_all(doc, [child], "target")]
+            targets += [a for a in found if a.actor_id]
     if extra.get("target_is_subject") and targets and not heads:
         # "accused Pakistan of supporting": spaCy sometimes hangs "of" on the object.
         for target in targets:

@@ -117,7 +117,7 @@ def resolve(doc: Doc, token: Token, rule: str, confidence: float = 1.0, depth: i
             if m and m.actor_id:
                 return Arg(token.i, m.actor_id, phrase_text(token), rule + "+member", confidence * 0.9 * m.confidence)
     # "the Pakistan Army" is one mention; "ISKP fighters" is a mention inside a larger phrase.
-    compound = [c for c in token.lefts if c.dep_ == "compound"]
+    compound = [c for c in token.lefts if c.dep_ in ("compound", "amod", "nmod")]
     for child in compound:
         m = mention_at(doc, child.i)
         if m and m.actor_id and token.pos_ in ("NOUN", "PROPN") and token.lemma_.lower() in word_classes().member:
@@ -267,7 +267,8 @@ def possessor_fallback(doc: Doc, arg: Arg) -> Arg:
     if token.lemma_.lower() in word_classes().part:
         return arg  # "the group's branch" is not the group
     for child in token.children:
-        if child.dep_ == "poss":
+        # "its training camps", "the army's convoy", and "two TTP camps": what belongs to an actor stands for it
+        if child.dep_ == "poss" or (child.dep_ == "compound" and mention_at(doc, child.i)):
             owner = resolve(doc, child, "possessor", 0.8)
             if owner.actor_id:
                 owner.text = arg.text

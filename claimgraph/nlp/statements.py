@@ -275,6 +275,13 @@ class StatementBuilder:
             subjects = frame.targets
         if frame is not None and frame.rule == "request" and not any(a.actor_id for a in subjects):
             subjects = frame.targets
+        if frame is not None and subjects and not any(a.actor_id for a in subjects):
+            # "X claimed that they had attacked ...": an unresolved pronoun in reported speech is the speaker
+            if doc[subjects[0].token].lower_ in ("it", "they", "we", "he", "she") and any(
+                a.actor_id for a in frame.speakers
+            ):
+                subjects = [Arg(a.token, a.actor_id, a.text, "speaker-pronoun", a.confidence * 0.8)
+                            for a in frame.speakers if a.actor_id]
         objects = self._pair_fallback(objects)
         if roles.symmetric and not subjects and len(objects) >= 2:
             subjects, objects = objects[:1], objects[1:]
