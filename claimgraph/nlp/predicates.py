@@ -42,6 +42,10 @@ def token_pos(token: Token) -> str | None:
     tag = token.tag_
     if tag.startswith("VB") and token.pos_ != "AUX":
         return "verb"
+    if tag in ("NNS", "NN") and token.dep_ in ("acl", "relcl", "ccomp", "ROOT", "conj") and any(
+        c.dep_ == "dobj" for c in token.children
+    ):
+        return "verb"  # "that the agency arms the group": a noun with a direct object is a verb the tagger missed
     if tag in ("NN", "NNS"):
         return "noun"
     if tag.startswith("JJ"):

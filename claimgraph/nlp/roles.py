@@ -169,6 +169,10 @@ def verb_subjects(doc: Doc, head: Token, light: LightVerbs, depth: int = 0) -> l
     direct = [c for c in head.children if c.dep_ in SUBJ_DEPS]
     if direct:
         return resolve_all(doc, direct, "active")
+    if head.pos_ == "NOUN":  # a verb the tagger took for a noun: its subject hangs as a compound
+        direct = [c for c in head.lefts if c.dep_ == "compound" and mention_at(doc, c.i)]
+        if direct:
+            return resolve_all(doc, direct[-1:], "active", 0.8)
     return inherited_subjects(doc, head, light, depth)
 
 
@@ -375,7 +379,7 @@ def verb_roles(doc: Doc, head: Token, match: PredicateMatch, light: LightVerbs) 
 
 def roles_for(doc: Doc, match: PredicateMatch, light: LightVerbs) -> Roles:
     head = doc[match.head]
-    if match.pos == "noun" or head.pos_ in ("NOUN", "PROPN"):
+    if match.pos == "noun" or (match.pos != "verb" and head.pos_ in ("NOUN", "PROPN")):
         roles = noun_roles(doc, head, match, light)
     else:
         roles = verb_roles(doc, head, match, light)
