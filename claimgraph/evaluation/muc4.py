@@ -1,7 +1,7 @@
 """muc4 (dev): perpetrator organisations.
 
-Our perpetrators are the subjects of ASSAULT and COERCE statements that resolve to an organisation (any actor
-type except person, population and country). One counts as correct when its text, or a name of the actor it
+Our perpetrators are the subjects of ASSAULT and COERCE statements that resolve to a named organisation (any actor
+type except person, population and country; not the unnamed "U-" actors such as "gunmen"). One counts as correct when its text, or a name of the actor it
 resolved to, matches a mention of a gold ``perp_organization_id`` entity: case-insensitively, with leading
 articles dropped, either way contained as whole words (so "MEMBERS OF THE FMLN" matches "FMLN"). Each gold
 entity is found at most once per document; our perpetrators are counted once per distinct actor.
@@ -90,7 +90,7 @@ def perpetrators(output: ExtractionResult, kb: KnowledgeBase) -> dict[str, list[
         if s.event_type not in ("ASSAULT", "COERCE") or not s.subject or s.stance == "denies":
             continue
         actor = actors.get(s.subject) or kb.get(s.subject)
-        if actor is None or actor.type in NOT_ORGANISATIONS:
+        if actor is None or actor.type in NOT_ORGANISATIONS or actor.id.startswith("U-"):  # U-: unnamed ("gunmen")
             continue
         names = found.setdefault(actor.id, [])
         if s.subject_text:

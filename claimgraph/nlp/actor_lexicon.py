@@ -23,6 +23,7 @@ class _Record(BaseModel):
 class Sector(_Record):
     type: ActorType
     name: str  # template with {adj} and {country}
+    code: str | None = None  # CAMEO sector code of a derived actor ({ISO3} + code); default: the suffix itself
 
 
 class SectorNoun(_Record):
@@ -49,6 +50,9 @@ class SectorLexicon(_Record):
     armed_group_heads: frozenset[str] = frozenset()
     org_type_cues: dict[ActorType, tuple[str, ...]] = Field(default_factory=dict)
     org_heads: frozenset[str] = frozenset()
+    # Unnamed agents and victims ("gunmen", "civilians", "protesters"): actor type -> noun lemmas. Such a noun
+    # phrase, when it is an argument, becomes a provisional actor (as event datasets code "unidentified gunmen").
+    generic_agents: dict[ActorType, tuple[str, ...]] = Field(default_factory=dict)
 
     @functools.cached_property
     def by_phrase(self) -> dict[tuple[str, ...], SectorNoun]:

@@ -59,7 +59,8 @@ PLURAL_TAGS = frozenset({"NNS", "NNPS"})
 _MONTH = re.compile(r"^(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?$", re.IGNORECASE)
 
 CONFIDENCE = {"kb": 1.0, "exact": 1.0, "metonym": 0.85, "acronym": 0.9, "acronym_long": 0.85,
-              "demonym_org": 0.85, "demonym_org_derived": 0.75, "demonym": 0.6, "provisional": 0.7}
+              "demonym_org": 0.85, "demonym_org_derived": 0.75, "demonym": 0.6, "provisional": 0.7,
+              "generic": 0.5}
 
 
 @functools.lru_cache(maxsize=1)
@@ -132,6 +133,7 @@ class ActorLinker:
         self.org_cue_words = frozenset(w for words in self.sectors.org_type_cues.values() for w in words)
         self.common_heads = frozenset(k[-1] for k in self.sectors.by_phrase) | frozenset(
             k[-1] for k in self.descriptions.by_head)
+        self.generic_types = {noun: type_ for type_, nouns in self.sectors.generic_agents.items() for noun in nouns}
         self.people_nouns = frozenset(k[0] for k, n in self.sectors.by_phrase.items() if n.suffixes[0] == "PEOPLE")
 
     # ---- helpers ------------------------------------------------------------------------------------------
@@ -189,6 +191,7 @@ class ActorLinker:
             sector = self.sectors.sectors[suffixes[0]]
             name = sector.name.format(adj=self._adjective(country), country=country.name)
             st.actors[actor_id] = Actor(id=actor_id, name=name, type=sector.type, country=country.country or iso,
+                                        code=f"{country.code or iso}{sector.code or suffixes[0]}",
                                         parent=iso, provisional=True)
         return actor_id, True
 
@@ -459,6 +462,32 @@ class ActorLinker:
                                    "provisional", CONFIDENCE["provisional"]))
 
     # ---- the component ------------------------------------------------------------------------------------
+    def _generic_agents(self, st: _DocState) -> None:
+        """"Gunmen stormed ...", "killing 30 people", "protesters marched": an argument headed by a noun for unnamed
+        agents or victims becomes a provisional actor named by its phrase (modifiers kept, numbers and
+        determiners dropped), as event datasets code "unidentified gunmen" or "civilians"."""
+        doc = st.doc
+        body_start = doc._.cg_body_start or 0
+        for token in doc:
+            if token.pos_ not in ("NOUN", "PROPN") or token.idx < body_start or not st.free(token.i, token.i + 1):
+                continue
+            if token.dep_ not in ("nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos", "dative", "attr"):
+                continue
+            actor_type = self.generic_types.get(_lemma(token))
+            if actor_type is None:
+                continue
+            start = token.i
+            while start > 0 and doc[start - 1].dep_ in ("compound", "amod") and doc[start - 1].head.i == token.i and (
+                st.free(start - 1, start) and doc[start - 1].pos_ in ("ADJ", "NOUN", "PROPN", "VERB")
+            ):
+                start -= 1
+            name = doc[start : token.i + 1].text
+            actor_id = "U-" + _slug(name)  # U-: unnamed ("gunmen"), never merged with a named actor
+            if actor_id not in st.actors:
+                st.actors[actor_id] = Actor(id=actor_id, name=name, type=actor_type, provisional=True,
+                                            description="unnamed actor")
+            st.add(MentionSpan(start, token.i + 1, actor_id, "generic", CONFIDENCE.get("generic", 0.5)))
+
     def _titled_people(self, st: _DocState) -> None:
         _titled_people_of(self, st)
 
@@ -477,7 +506,11 @@ class ActorLinker:
             doc, st.mentions, self.descriptions, lambda a: self.actor_of(st, a),
             lambda iso, suffixes: self.country_actor(st, iso, suffixes)[0],
         )
+        for mention, _ in pairs:
+            st.claimed.update({k: mention for k in range(mention.start, mention.end)})
         st.mentions.extend(m for m, _ in pairs)
+        # after anaphora, so that an unnamed group ("insurgents") is never the antecedent of "this terror group"
+        self._generic_agents(st)
         mentions = sorted(st.mentions, key=lambda m: (m.start, m.end))
         position = {id(m): n for n, m in enumerate(mentions)}
         for mention, antecedent in pairs:

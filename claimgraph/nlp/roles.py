@@ -64,6 +64,13 @@ class LightVerbs:
     object_control: frozenset[str]  # "ask X to V": X does V
 
 
+def lemma_in(token: Token, words: frozenset[str]) -> bool:
+    """Whether any reading of the token's lemma is in ``words`` (the lemmatizer misreads "staged" as "stag")."""
+    from .predicates import lemma_candidates
+
+    return any(w in words for w in lemma_candidates(token))
+
+
 def phrase_text(token: Token) -> str:
     """The noun phrase a token heads, without trailing clauses: "the complete backing"."""
     doc = token.doc
@@ -190,7 +197,7 @@ def inherited_subjects(doc: Doc, head: Token, light: LightVerbs, depth: int = 0)
             controllers = [c for c in controllers if not _is_light_noun(c)] or [
                 c for c in gov.children if c.dep_ in ("dative", "iobj")
             ]
-            if controllers and (gov.lemma_ in light.object_control or gov.lemma_ in light.give):
+            if controllers and (lemma_in(gov, light.object_control) or lemma_in(gov, light.give)):
                 return resolve_all(doc, controllers, "control", 0.9)
             passive_subj = [c for c in gov.children if c.dep_ in PASS_SUBJ_DEPS]
             if passive_subj:
@@ -203,7 +210,7 @@ def inherited_subjects(doc: Doc, head: Token, light: LightVerbs, depth: int = 0)
                         return resolve_all(doc, owners, "control-plan", 0.85)
             return _relabel(verb_subjects(doc, gov, light, depth + 1), "control", 0.9)
     if dep in ("xcomp", "ccomp", "advcl", "acl", "relcl") and _has_to(head):
-        if gov.pos_ in ("NOUN", "PROPN") and gov.dep_ in ("dobj",) and gov.head.lemma_ in light.give:
+        if gov.pos_ in ("NOUN", "PROPN") and gov.dep_ in ("dobj",) and lemma_in(gov.head, light.give):
             # "give X a free hand to undertake attacks": X undertakes them.
             receivers = [c for c in gov.head.children if c.dep_ in ("dative", "iobj")]
             return resolve_all(doc, receivers, "control", 0.85)
@@ -290,6 +297,16 @@ def noun_roles(doc: Doc, head: Token, match: PredicateMatch, light: LightVerbs) 
     roles = Roles(rule="noun")
     if extra.get("symmetric"):
         parties = symmetric_parties(doc, head)
+        if len([p for p in parties if p.actor_id]) < 2 and head.dep_ in ("dobj", "pobj", "attr", "nsubjpass"):
+            # "X and Y are seeking to deepen a partnership", "X signed a pact with Y": the verb's subjects
+            verb = head.head.head if head.dep_ == "pobj" else head.head
+            if verb.pos_ in ("VERB", "AUX"):
+                doers = [a for a in verb_subjects(doc, verb, light) if a.actor_id]
+                known = {p.actor_id for p in parties if p.actor_id}
+                extra_parties = [Arg(a.token, a.actor_id, a.text, "symmetric-subject", a.confidence * 0.9)
+                                 for a in doers if a.actor_id not in known]
+                if extra_parties:
+                    parties = [p for p in parties if p.actor_id] + extra_parties
         if len(parties) >= 2:
             return Roles(subjects=[parties[0]], objects=parties[1:], rule="symmetric", symmetric=True)
         if parties and parties[0].actor_id is None:  # "between the two": filled from the previous statement
@@ -310,18 +327,18 @@ def noun_roles(doc: Doc, head: Token, match: PredicateMatch, light: LightVerbs) 
         objects = resolve_all(doc, _prep_objects_of(late), "noun-prep-attach", 0.85)
     verb = head.head
     if head.dep_ in ("dobj", "attr", "nsubj") and verb.pos_ in ("VERB", "AUX"):
-        if verb.lemma_ in light.give:
+        if lemma_in(verb, light.give):
             subjects = subjects or _relabel(verb_subjects(doc, verb, light), "light-give", 0.9)
             receivers = [c for c in verb.children if c.dep_ in ("dative", "iobj")]
             receivers += [c for c in verb.children if c.dep_ == "dobj" and c is not head]
             receivers += _prep_objects(verb, ("to",))
             objects = objects or resolve_all(doc, receivers, "light-give", 0.9)
-        elif verb.lemma_ in light.perform:
+        elif lemma_in(verb, light.perform):
             subjects = subjects or _relabel(verb_subjects(doc, verb, light), "light-perform", 0.9)
-        elif verb.lemma_ in light.receive:
+        elif lemma_in(verb, light.receive):
             objects = objects or _relabel(verb_subjects(doc, verb, light), "light-receive", 0.85)
             subjects = subjects or resolve_all(doc, _prep_objects(verb, ("from", "of")), "light-receive", 0.85)
-            if verb.lemma_ in light.desire:
+            if lemma_in(verb, light.desire):
                 # "X needs the support of Y" is X asking Y: a request from X to Y.
                 roles.desired = True
                 subjects, objects = objects, subjects

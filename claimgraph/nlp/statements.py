@@ -22,7 +22,7 @@ from ..models import AUTHOR, Quantity, Statement, TimeExpression
 from .annotations import PredicateMatch
 from .attribution import AnonymousSources, Frame, build_frames, enclosing_frame, is_reporting
 from .modality import Cues, load_cues
-from .roles import Arg, LightVerbs, Roles, roles_for
+from .roles import Arg, LightVerbs, Roles, lemma_in, roles_for
 
 STANCE_RANK = {"asserts": 0, "speculates": 1, "predicts": 2, "denies": 3}
 
@@ -150,11 +150,11 @@ class StatementBuilder:
                     negated = not negated if first else negated or True
                 elif child.dep_ == "mark" and low in self.cues.conditional:
                     stance = _stronger(stance, "speculates")
-            if not first and came_by == "xcomp" and token.lemma_ in self.cues.intent_verbs:
+            if not first and came_by == "xcomp" and lemma_in(token, self.cues.intent_verbs):
                 stance = _stronger(stance, "predicts")  # "plans to attack", not "is seeking favours"
-            if not first and came_by in ("xcomp", "ccomp") and token.lemma_ in self.cues.hedge_verbs:
+            if not first and came_by in ("xcomp", "ccomp") and lemma_in(token, self.cues.hedge_verbs):
                 stance = _stronger(stance, "speculates")
-            if not first and came_by in ("xcomp", "pcomp") and token.lemma_ in self.cues.negating_verbs:
+            if not first and came_by in ("xcomp", "pcomp") and lemma_in(token, self.cues.negating_verbs):
                 negated = not negated  # "refused to attack", "refrained from attacking"
             if token.i in stop or token.head is token:
                 break
