@@ -160,9 +160,13 @@ def _prep_objects(head: Token, preps: list[str] | tuple[str, ...]) -> list[Token
     return out
 
 
-def is_passive(head: Token) -> bool:
+def is_passive(head: Token, depth: int = 0) -> bool:
     if any(c.dep_ in ("auxpass", "nsubjpass") for c in head.children):
         return True
+    if head.tag_ == "VBN" and any(c.dep_ == "agent" for c in head.children):
+        return True
+    if head.tag_ == "VBN" and head.dep_ == "conj" and depth < 3:  # "was struck and killed"
+        return is_passive(head.head, depth + 1)
     return head.dep_ == "acl" and head.tag_ == "VBN"
 
 
@@ -172,6 +176,11 @@ def verb_subjects(doc: Doc, head: Token, light: LightVerbs, depth: int = 0) -> l
         return []
     if is_passive(head):
         agents = _prep_objects(head, ("by",))
+        if not agents:  # "was struck and killed by an airstrike": coordinated participles share the agent
+            for other in [c for c in head.children if c.dep_ == "conj"] + ([head.head] if head.dep_ == "conj" else []):
+                agents = _prep_objects(other, ("by",))
+                if agents:
+                    break
         return resolve_all(doc, agents, "passive")
     direct = [c for c in head.children if c.dep_ in SUBJ_DEPS]
     if direct:
@@ -232,7 +241,10 @@ def verb_objects(doc: Doc, head: Token, match: PredicateMatch) -> list[Arg]:
     if is_passive(head):
         if head.dep_ == "acl":
             out.append(resolve(doc, head.head, "acl-passive", 0.9))
-        out += resolve_all(doc, [c for c in head.children if c.dep_ in PASS_SUBJ_DEPS], "passive")
+        patients = [c for c in head.children if c.dep_ in PASS_SUBJ_DEPS]
+        if not patients and head.dep_ == "conj":
+            patients = [c for c in head.head.children if c.dep_ in PASS_SUBJ_DEPS]
+        out += resolve_all(doc, patients, "passive")
         if head.dep_ == "relcl" and not any(a.actor_id for a in out):
             out.append(resolve(doc, head.head, "relative", 0.9))
     direct = [c for c in head.children if c.dep_ in ("dobj", "dative", "iobj", "oprd")]
