@@ -488,6 +488,36 @@ class ActorLinker:
                                             description="unnamed actor")
             st.add(MentionSpan(start, token.i + 1, actor_id, "generic", CONFIDENCE.get("generic", 0.5)))
 
+    def _rechoose_shared_names(self, st: _DocState) -> None:
+        """A name several actors share only weakly ("Congress": India's party, the US legislature, Nepal's party)
+        goes to the claimant whose country the rest of the document is about, not to the first in the alphabet."""
+        doc = st.doc
+        countries: dict[str, int] = {}
+        for m in st.mentions:
+            actor = self.actor_of(st, m.actor_id) if m.actor_id else None
+            if actor is not None and actor.country:
+                countries[actor.country] = countries.get(actor.country, 0) + 1
+        for m in list(st.mentions):
+            if m.rule not in ("kb", "exact"):
+                continue
+            entries = self.kb.lookup(doc[m.start : m.end].text)
+            if not entries or any(e.kind != "weak" for e in entries):
+                continue
+            claimants = {e.actor_id for e in entries if e.actor_id in self.kb.actors}
+            if len(claimants) < 2:
+                continue
+
+            def support(actor_id: str) -> int:
+                actor = self.kb.actors[actor_id]
+                own = 1 if actor_id == m.actor_id else 0
+                return countries.get(actor.country or "", 0) - own
+
+            if m.actor_id not in claimants:
+                continue
+            best = max(sorted(claimants), key=support)
+            if support(best) > support(m.actor_id):
+                m.actor_id = best
+
     def _titled_people(self, st: _DocState) -> None:
         _titled_people_of(self, st)
 
@@ -502,6 +532,7 @@ class ActorLinker:
         self._demonyms(st)
         self._extend_populations(st)
         self._titled_people(st)
+        self._rechoose_shared_names(st)
         pairs = resolve_anaphora(
             doc, st.mentions, self.descriptions, lambda a: self.actor_of(st, a),
             lambda iso, suffixes: self.country_actor(st, iso, suffixes)[0],

@@ -181,7 +181,11 @@ def _request_frame(doc: Doc, token: Token, match: PredicateMatch, light: LightVe
     if not heads:
         return None
     speakers = verb_subjects(doc, token, light)
-    targets = resolve_all(doc, [c for c in token.children if c.dep_ in ("dobj", "dative", "nsubjpass")], "target")
+    addressed = [c for c in token.children if c.dep_ in ("dobj", "dative", "nsubjpass")]
+    # "wants Putin to attack": the parser makes the addressee the subject of the infinitive clause
+    addressed += [g for h in heads for g in doc[h].children
+                  if g.dep_ == "nsubj" and any(a.dep_ == "aux" and a.lower_ == "to" for a in doc[h].children)]
+    targets = resolve_all(doc, addressed, "target")
     return Frame(token.i, match, speakers, targets, heads, "predicts", match.event_type, "request")
 
 

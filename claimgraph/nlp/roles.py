@@ -289,6 +289,13 @@ def possessor_fallback(doc: Doc, arg: Arg) -> Arg:
     token = doc[arg.token]
     if token.lemma_.lower() in word_classes().part:
         return arg  # "the group's branch" is not the group
+    kb = doc._.cg_kb
+    for child in token.children:
+        # "the Russian building": a demonym on a target stands for the country (as event coders code it)
+        if child.dep_ == "amod" and kb is not None and child.text[:1].isupper():
+            country = next((e.actor_id for e in kb.lookup(child.text) if e.kind == "demonym"), None)
+            if country:
+                return Arg(arg.token, country, arg.text, "possessor-demonym", arg.confidence * 0.7)
     for child in token.children:
         # "its training camps", "the army's convoy", and "two TTP camps": what belongs to an actor stands for it
         if child.dep_ == "poss" or (child.dep_ == "compound" and mention_at(doc, child.i)):
@@ -341,7 +348,10 @@ def noun_roles(doc: Doc, head: Token, match: PredicateMatch, light: LightVerbs) 
     if head.dep_ in ("dobj", "attr", "nsubj") and verb.pos_ in ("VERB", "AUX"):
         if lemma_in(verb, light.give):
             subjects = subjects or _relabel(verb_subjects(doc, verb, light), "light-give", 0.9)
-            receivers = [c for c in verb.children if c.dep_ in ("dative", "iobj")]
+            receivers = [c for c in verb.children if c.dep_ in ("dative", "iobj") and c.pos_ != "ADP"]
+            # "provide support to Israel": the parser may call the preposition itself the dative
+            receivers += [g for c in verb.children if c.dep_ == "dative" and c.pos_ == "ADP" for g in c.children
+                          if g.dep_ == "pobj"]
             receivers += [c for c in verb.children if c.dep_ == "dobj" and c is not head]
             receivers += _prep_objects(verb, ("to",))
             objects = objects or resolve_all(doc, receivers, "light-give", 0.9)

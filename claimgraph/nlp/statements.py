@@ -146,8 +146,8 @@ class StatementBuilder:
                     stance = _stronger(stance, "speculates")  # "the alleged attack"
                 elif first and child.dep_ == "amod" and child.lemma_.lower() in self.cues.future_adjectives:
                     stance = _stronger(stance, "predicts")  # "a planned attack"
-                elif child.dep_ == "neg" and (first or token.dep_ in ("xcomp", "conj") or child.head is head):
-                    negated = not negated if first else negated or True
+                elif child.dep_ == "neg":
+                    negated = True  # on the trigger or its own verb complex ("would not provide support")
                 elif child.dep_ == "mark" and low in self.cues.conditional:
                     stance = _stronger(stance, "speculates")
             if not first and came_by == "xcomp" and lemma_in(token, self.cues.intent_verbs):
