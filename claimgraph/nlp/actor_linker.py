@@ -493,30 +493,38 @@ class ActorLinker:
         goes to the claimant whose country the rest of the document is about, not to the first in the alphabet."""
         doc = st.doc
         countries: dict[str, int] = {}
+        named: set[str] = set()  # actors named by a full (not weak) name somewhere in the document
+        weak_mentions = []
         for m in st.mentions:
             actor = self.actor_of(st, m.actor_id) if m.actor_id else None
             if actor is not None and actor.country:
                 countries[actor.country] = countries.get(actor.country, 0) + 1
-        for m in list(st.mentions):
-            if m.rule not in ("kb", "exact"):
+            if m.rule not in ("kb", "exact") or not m.actor_id:
                 continue
             entries = self.kb.lookup(doc[m.start : m.end].text)
-            if not entries or any(e.kind != "weak" for e in entries):
-                continue
             claimants = {e.actor_id for e in entries if e.actor_id in self.kb.actors}
-            if len(claimants) < 2:
+            if entries and all(e.kind == "weak" for e in entries) and len(claimants) > 1:
+                weak_mentions.append((m, claimants))
+            else:
+                named.add(m.actor_id)
+        for m, claimants in weak_mentions:
+            # "Prime Minister Shehbaz Sharif ... Sharif said": the one already named in full
+            earlier = sorted(claimants & named)
+            if len(earlier) == 1:
+                m.actor_id = earlier[0]
+                continue
+            if all(self.kb.actors[c].type == "person" for c in claimants):
+                st.remove(m)  # a bare surname several people share: unlinked rather than guessed
                 continue
 
             def support(actor_id: str) -> int:
                 actor = self.kb.actors[actor_id]
-                own = 1 if actor_id == m.actor_id else 0
-                return countries.get(actor.country or "", 0) - own
+                return countries.get(actor.country or "", 0) - (1 if actor_id == m.actor_id else 0)
 
-            if m.actor_id not in claimants:
-                continue
-            best = max(sorted(claimants), key=support)
-            if support(best) > support(m.actor_id):
-                m.actor_id = best
+            if m.actor_id in claimants:
+                best = max(sorted(claimants), key=support)
+                if support(best) > support(m.actor_id):
+                    m.actor_id = best
 
     def _titled_people(self, st: _DocState) -> None:
         _titled_people_of(self, st)

@@ -1,0 +1,6 @@
+"""Ingest: read documents from files, folders, feeds, URLs and stdin, extract, and store them."""
+
+from .runner import SKIPPED_EXIT, Extracting, IngestSummary, ingest
+from .sources import iter_documents
+
+__all__ = ["SKIPPED_EXIT", "Extracting", "IngestSummary", "ingest", "iter_documents"]

@@ -1,0 +1,19 @@
+"""The claimgraph store: documents, actors, mentions, statements and propositions in one database.
+
+    with open_store("claimgraph.db") as store:          # SQLite by default; $CLAIMGRAPH_DB or ./claimgraph.db
+        store.add_result(extraction_result)
+        store.propositions(contested_only=True)
+"""
+
+from .base import Store
+from .models import (
+    ActorProfile, ActorRef, AsserterStance, Claim, ClaimFilter, Counterparty, Dossier, DossierEntry, PairCount,
+    Proposition, SearchHit, StoredDocument, StoreStats, TypeStanceCount,
+)
+from .sql import DB_ENV, DEFAULT_DB, SqlStore, default_db_path, open_store
+
+__all__ = [
+    "ActorProfile", "ActorRef", "AsserterStance", "Claim", "ClaimFilter", "Counterparty", "DB_ENV", "DEFAULT_DB",
+    "Dossier", "DossierEntry", "PairCount", "Proposition", "SearchHit", "SqlStore", "Store", "StoredDocument",
+    "StoreStats", "TypeStanceCount", "default_db_path", "open_store",
+]

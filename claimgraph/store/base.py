@@ -1,0 +1,92 @@
+"""The store interface callers use; ``SqlStore`` implements it (SQLite now, PostgreSQL later)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from abc import ABC, abstractmethod
+from typing import Iterator
+
+from ..models import Actor, ExtractionResult
+from .models import (
+    ActorProfile, ActorRef, Claim, ClaimFilter, Dossier, PairCount, Proposition, SearchHit, StoredDocument, StoreStats,
+)
+from .neardup import Signature
+
+
+class Store(ABC):
+    """Documents with their actors, mentions and statements, and the propositions they support or dispute."""
+
+    # ---- lifecycle ---------------------------------------------------------------------------------
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ---- writing -----------------------------------------------------------------------------------
+    @abstractmethod
+    def has_document(self, content_hash: str) -> bool:
+        """Whether a document with this content hash is stored (ingest skips it without NLP)."""
+
+    @abstractmethod
+    def add_result(self, result: ExtractionResult, content_hash: str | None = None,
+                   signature: Signature | None = None, related: list[Actor] | None = None) -> StoredDocument | None:
+        """Store one document and everything extracted from it in one transaction.
+
+        Returns None when the content hash is already stored. A ``signature`` groups the document with a
+        stored near-duplicate so they count as one source. ``related`` actors (the knowledge-base parents of
+        the document's actors) are kept in the actor table so queries can widen an actor to its parents
+        without loading the knowledge base.
+        """
+
+    @abstractmethod
+    def delete_document(self, doc_id: str) -> int:
+        """Remove the documents with this id and everything extracted from them; returns how many."""
+
+    @abstractmethod
+    def rebuild_propositions(self) -> int:
+        """Recompute every proposition's counts from the statements (after bulk loads); returns how many."""
+
+    # ---- reading -----------------------------------------------------------------------------------
+    @abstractmethod
+    def iter_results(self, since: dt.date | None = None, until: dt.date | None = None,
+                     doc_ids: list[str] | None = None) -> Iterator[ExtractionResult]:
+        """The stored documents rebuilt as ExtractionResult objects, in ingest order."""
+
+    @abstractmethod
+    def stats(self) -> StoreStats: ...
+
+    @abstractmethod
+    def resolve_actor(self, name: str, kb: object | None = None) -> ActorRef:
+        """An actor by id or any name, through the knowledge base and the stored actors; NotFoundError if none."""
+
+    @abstractmethod
+    def actor_scope(self, key: str, kb: object | None = None, family: bool = True) -> list[str]:
+        """The keys that count as this actor: itself, plus knowledge-base ancestors and descendants."""
+
+    @abstractmethod
+    def claims(self, flt: ClaimFilter) -> list[Claim]: ...
+
+    @abstractmethod
+    def propositions(self, contested_only: bool = False, min_sources: int = 0, limit: int = 50,
+                     actor: list[str] | None = None) -> list[Proposition]: ...
+
+    @abstractmethod
+    def dossier(self, a: ActorRef, b: ActorRef, a_scope: list[str], b_scope: list[str],
+                limit: int = 200) -> Dossier: ...
+
+    @abstractmethod
+    def actor_profile(self, actor: ActorRef, kb: object | None = None, limit: int = 20) -> ActorProfile: ...
+
+    @abstractmethod
+    def timeline(self, keys: list[str], since: dt.date | None = None, until: dt.date | None = None,
+                 limit: int = 500) -> list[Claim]: ...
+
+    @abstractmethod
+    def search(self, text: str, limit: int = 20) -> list[SearchHit]: ...
+
+    @abstractmethod
+    def busiest_pairs(self, limit: int = 10) -> list[PairCount]: ...

@@ -1,0 +1,84 @@
+"""Backend-specific pieces behind one small interface: connection settings and full-text search.
+
+Everything SQLite-only (PRAGMAs, FTS5) lives in ``SqliteDialect``; a PostgreSQL backend adds a dialect with
+tsvector columns and leaves the rest of the store untouched.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+
+from sqlalchemy import Connection, Engine, event, text
+
+
+class Dialect(ABC):
+    @abstractmethod
+    def configure(self, engine: Engine) -> None:
+        """Per-connection settings."""
+
+    @abstractmethod
+    def create_fulltext(self, conn: Connection) -> None:
+        """Create the full-text indexes over statement quotes and document text."""
+
+    @abstractmethod
+    def index_statements(self, conn: Connection, doc_pk: int) -> None:
+        """Add a just-written document's statement quotes to the full-text index."""
+
+    @abstractmethod
+    def index_document(self, conn: Connection, pk: int, title: str | None, body: str) -> None: ...
+
+    @abstractmethod
+    def rebuild_fulltext(self, conn: Connection) -> None:
+        """Re-derive the full-text indexes from the tables (after deletes or bulk loads)."""
+
+    @abstractmethod
+    def search_statements(self, conn: Connection, query: str, limit: int) -> list[tuple[int, str]]:
+        """(statement pk, snippet) best first."""
+
+
+class SqliteDialect(Dialect):
+    def configure(self, engine: Engine) -> None:
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001
+            cursor = dbapi_conn.cursor()
+            # WAL: readers never block the writer, and a killed writer leaves the last committed state.
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=10000")
+            cursor.execute("PRAGMA cache_size=-65536")
+            cursor.close()
+
+    def create_fulltext(self, conn: Connection) -> None:
+        conn.execute(text(
+            "CREATE VIRTUAL TABLE statements_fts USING fts5(quote, content='statements', content_rowid='pk')"
+        ))
+        conn.execute(text(
+            "CREATE VIRTUAL TABLE documents_fts USING fts5(title, text, content='documents', content_rowid='pk')"
+        ))
+
+    def index_statements(self, conn: Connection, doc_pk: int) -> None:
+        conn.execute(text("INSERT INTO statements_fts(rowid, quote) SELECT pk, quote FROM statements "
+                          "WHERE doc_pk = :doc_pk"), {"doc_pk": doc_pk})
+
+    def index_document(self, conn: Connection, pk: int, title: str | None, body: str) -> None:
+        conn.execute(text("INSERT INTO documents_fts(rowid, title, text) VALUES (:pk, :title, :body)"),
+                     {"pk": pk, "title": title or "", "body": body})
+
+    def rebuild_fulltext(self, conn: Connection) -> None:
+        conn.execute(text("INSERT INTO statements_fts(statements_fts) VALUES ('rebuild')"))
+        conn.execute(text("INSERT INTO documents_fts(documents_fts) VALUES ('rebuild')"))
+
+    def search_statements(self, conn: Connection, query: str, limit: int) -> list[tuple[int, str]]:
+        rows = conn.execute(
+            text("SELECT rowid, snippet(statements_fts, 0, '[', ']', '…', 12) FROM statements_fts "
+                 "WHERE statements_fts MATCH :q ORDER BY rank LIMIT :limit"),
+            {"q": fts_query(query), "limit": limit},
+        ).all()
+        return [(int(r[0]), str(r[1])) for r in rows]
+
+
+def fts_query(query: str) -> str:
+    """User text as an FTS5 query: each word a quoted term (no syntax errors from stray operators)."""
+    words = [w.replace('"', "") for w in query.split()]
+    return " ".join(f'"{w}"' for w in words if w) or '""'

@@ -1,0 +1,169 @@
+"""Typed results of store queries. Every model dumps to the JSON the CLI prints (``model_dump(mode="json")``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Row(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class StoredDocument(_Row):
+    """What ``Store.add_result`` did with one document."""
+
+    pk: int
+    doc_id: str
+    dup_group: int
+    near_duplicate_of: int | None = None  # pk of the earlier document it was grouped with
+    statements: int = 0
+
+
+class ActorRef(_Row):
+    key: str  # store-wide key: knowledge-base id, "prov:<name>" for provisional actors, or "author"
+    name: str
+    type: str | None = None
+    provisional: bool = False
+
+
+class ClaimFilter(_Row):
+    asserter: list[str] = Field(default_factory=list)  # actor keys; empty = any
+    subject: list[str] = Field(default_factory=list)
+    object: list[str] = Field(default_factory=list)
+    event_type: list[str] = Field(default_factory=list)
+    stance: list[str] = Field(default_factory=list)
+    since: dt.date | None = None
+    until: dt.date | None = None
+    min_sources: int = 0
+    limit: int = 100
+
+
+class Claim(_Row):
+    """One stored statement with its document's provenance and its actors' names."""
+
+    statement_id: str
+    doc_id: str
+    title: str | None = None
+    date: dt.date | None = None
+    source: str | None = None
+    url: str | None = None
+    asserter: str
+    asserter_name: str
+    stance: str
+    subject: str | None = None
+    subject_name: str | None = None
+    event_type: str
+    mode: str | None = None
+    object: str | None = None
+    object_name: str | None = None
+    negated: bool = False
+    quote: str
+    start: int
+    end: int
+    trigger: str
+    confidence: float
+    parent: str | None = None
+    proposition: str
+    sources: int = 0  # independent sources of the proposition (duplicate groups of asserting documents)
+
+
+class AsserterStance(_Row):
+    asserter: str
+    name: str
+    stance: str
+    statements: int
+
+
+class Proposition(_Row):
+    """Corroboration and contradiction of one proposition (subject, event type, object, negated)."""
+
+    key: str
+    subject: str | None = None
+    subject_name: str | None = None
+    event_type: str
+    object: str | None = None
+    object_name: str | None = None
+    negated: bool = False
+    statements: int
+    asserts: int
+    denies: int
+    predicts: int
+    speculates: int
+    sources: int  # distinct duplicate groups among documents with a statement asserting it
+    reporting_sources: int  # distinct duplicate groups among documents with any statement of it
+    first_seen: dt.date | None = None
+    last_seen: dt.date | None = None
+    contested: bool  # one party asserts it and another denies it
+    asserters: list[AsserterStance] = Field(default_factory=list)  # the 10 most frequent (asserter, stance)
+
+
+class DossierEntry(_Row):
+    proposition: Proposition
+    claims: list[Claim]
+    speech_acts: list[Claim] = Field(default_factory=list)  # the statements that report these claims (parents)
+
+
+class Dossier(_Row):
+    a: ActorRef
+    b: ActorRef
+    a_scope: list[str]  # the actor keys counted as A (the actor, its knowledge-base ancestors and descendants)
+    b_scope: list[str]
+    entries: list[DossierEntry]
+
+
+class Counterparty(_Row):
+    actor: str
+    name: str
+    as_subject: int  # statements with the profiled actor as subject and this one as object
+    as_object: int
+
+
+class TypeStanceCount(_Row):
+    period: str  # "YYYY-MM", or "all"
+    role: str  # subject | object | asserter
+    event_type: str
+    stance: str
+    statements: int
+
+
+class ActorProfile(_Row):
+    actor: ActorRef
+    aliases: list[str]
+    country: str | None = None
+    description: str | None = None
+    documents: int
+    mentions: int
+    first_seen: dt.date | None = None
+    last_seen: dt.date | None = None
+    counterparties: list[Counterparty]
+    by_type: list[TypeStanceCount]
+    over_time: list[TypeStanceCount]
+
+
+class PairCount(_Row):
+    subject: str
+    subject_name: str
+    object: str
+    object_name: str
+    statements: int
+    propositions: int
+    contested: int
+
+
+class SearchHit(_Row):
+    claim: Claim
+    snippet: str
+
+
+class StoreStats(_Row):
+    path: str
+    schema_version: int
+    documents: int
+    duplicate_groups: int
+    actors: int
+    mentions: int
+    statements: int
+    propositions: int
+    contested: int

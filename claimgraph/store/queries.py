@@ -1,0 +1,300 @@
+"""Read queries of ``SqlStore``: claims, propositions, dossiers, actor profiles, timelines, full-text search.
+
+Each query is shaped for an index (see schema.py) so it stays fast on a store of a million statements:
+pair lookups go through (subject_key, object_key), filters through (column, date), contested propositions
+through the precomputed ``propositions`` table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from typing import Iterable
+
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.engine import Connection, Engine
+
+from ..errors import NotFoundError
+from ..kb import normalize_name
+from ..models import AUTHOR
+from . import schema as t
+from .dialects import Dialect
+from .models import (
+    ActorProfile, ActorRef, AsserterStance, Claim, ClaimFilter, Counterparty, Dossier, DossierEntry, PairCount,
+    Proposition, SearchHit, TypeStanceCount,
+)
+
+S, D, P, A = t.statements.c, t.documents.c, t.propositions.c, t.actors.c
+_CLAIM_COLUMNS = (S.pk, S.sid, D.doc_id, D.title, S.date, D.source, D.url, S.asserter_key, S.stance, S.subject_key,
+                  S.event_type, S.mode, S.object_key, S.negated, S.quote, S.start, S.end, S.trigger,
+                  S.confidence, S.parent, P.key, P.n_sources, S.doc_pk)
+
+
+def _claim_select() -> Select:
+    return select(*_CLAIM_COLUMNS).join_from(t.statements, t.documents, S.doc_pk == D.pk).join(
+        t.propositions, S.prop_pk == P.pk)
+
+
+class QueryMixin:
+    engine: Engine
+    dialect: Dialect
+
+    # ---- names -------------------------------------------------------------------------------------
+    @staticmethod
+    def _names(conn: Connection, keys: Iterable[str | None]) -> dict[str, str]:
+        wanted = {k for k in keys if k and k != AUTHOR}
+        names = {AUTHOR: "author"}
+        if wanted:
+            names.update(conn.execute(select(A.key, A.name).where(A.key.in_(list(wanted)))).all())
+        return names
+
+    def _claims(self, conn: Connection, rows: list) -> list[Claim]:
+        names = self._names(conn, (k for r in rows for k in (r.asserter_key, r.subject_key, r.object_key)))
+        return [
+            Claim(statement_id=r.sid, doc_id=r.doc_id, title=r.title, date=r.date, source=r.source, url=r.url,
+                  asserter=r.asserter_key, asserter_name=names.get(r.asserter_key, r.asserter_key), stance=r.stance,
+                  subject=r.subject_key,
+                  subject_name=names.get(r.subject_key, r.subject_key) if r.subject_key else None,
+                  event_type=r.event_type, mode=r.mode, object=r.object_key,
+                  object_name=names.get(r.object_key, r.object_key) if r.object_key else None, negated=r.negated,
+                  quote=r.quote, start=r.start, end=r.end, trigger=r.trigger, confidence=r.confidence,
+                  parent=r.parent, proposition=r.key, sources=r.n_sources)
+            for r in rows
+        ]
+
+    # ---- actors ------------------------------------------------------------------------------------
+    def resolve_actor(self, name: str, kb: object | None = None) -> ActorRef:
+        """Stored key, then any stored name/alias/metonym, then the knowledge base (exact, then fuzzy)."""
+        text = name.strip()
+        key = normalize_name(text)
+        N = t.actor_names.c
+        with self.engine.connect() as conn:
+            def stored(where, *order) -> ActorRef | None:  # noqa: ANN001
+                query = select(A.key, A.name, A.type, A.provisional).where(where)
+                rows = conn.execute(query.order_by(*order, A.provisional, A.key).limit(1)).all()
+                return ActorRef(key=rows[0].key, name=rows[0].name, type=rows[0].type,
+                                provisional=rows[0].provisional) if rows else None
+
+            def from_kb(actor_id: str) -> ActorRef:
+                actor = kb.get(actor_id)  # type: ignore[union-attr]
+                return stored(A.key == actor_id) or ActorRef(key=actor.id, name=actor.name, type=actor.type)
+
+            if text == AUTHOR:
+                return ActorRef(key=AUTHOR, name="author")
+            found = stored(A.key == text)
+            if found is None and key:
+                ranked = select(N.actor_key).where(N.name_key == key).order_by(N.rank, N.actor_key).limit(1)
+                actor_key = conn.execute(ranked).scalar()
+                found = stored(A.key == actor_key) if actor_key else None
+            if found is None and kb is not None:
+                if kb.get(text) is not None:  # type: ignore[attr-defined]
+                    found = from_kb(text)
+                elif entries := kb.lookup(text):  # type: ignore[attr-defined]
+                    found = from_kb(entries[0].actor_id)
+                elif (hits := kb.search(text, limit=1)) and hits[0][2] >= 88:  # type: ignore[attr-defined]
+                    found = from_kb(hits[0][0].id)
+            if found is None and key:
+                found = stored(A.name_key.like(f"%{key}%"))
+            if found is not None:
+                return found
+        raise NotFoundError(f"no actor named {name!r} in the store or the knowledge base "
+                            f"(try: claimgraph actors search {name!r})")
+
+    def actor_scope(self, key: str, kb: object | None = None, family: bool = True) -> list[str]:
+        """The actor plus its ancestors and descendants (knowledge-base ``parent`` links, as stored)."""
+        scope = [key]
+        if not family:
+            return scope
+        with self.engine.connect() as conn:
+            def parent_of(k: str) -> str | None:
+                found = conn.execute(select(A.parent).where(A.key == k)).scalar()
+                if found is None and kb is not None and kb.get(k) is not None:  # type: ignore[attr-defined]
+                    found = kb.get(k).parent  # type: ignore[attr-defined]
+                return found
+
+            parent = parent_of(key)
+            while parent and parent not in scope:
+                scope.append(parent)
+                parent = parent_of(parent)
+            queue = [key]
+            while queue:
+                current = queue.pop()
+                children = set(conn.execute(select(A.key).where(A.parent == current)).scalars())
+                if kb is not None:
+                    children |= {c.id for c in kb.children(current)}  # type: ignore[attr-defined]
+                for child in sorted(children):
+                    if child not in scope:
+                        scope.append(child)
+                        queue.append(child)
+        return scope
+
+    # ---- claims and propositions -------------------------------------------------------------------
+    def claims(self, flt: ClaimFilter) -> list[Claim]:
+        query = _claim_select()
+        for column, values in ((S.asserter_key, flt.asserter), (S.subject_key, flt.subject),
+                               (S.object_key, flt.object), (S.event_type, flt.event_type), (S.stance, flt.stance)):
+            if values:
+                query = query.where(column.in_(values))
+        if flt.since:
+            query = query.where(S.date >= flt.since)
+        if flt.until:
+            query = query.where(S.date <= flt.until)
+        if flt.min_sources:
+            query = query.where(P.n_sources >= flt.min_sources)
+        query = query.order_by(S.date.desc(), S.pk.desc()).limit(flt.limit)
+        with self.engine.connect() as conn:
+            return self._claims(conn, conn.execute(query).all())
+
+    def propositions(self, contested_only: bool = False, min_sources: int = 0, limit: int = 50,
+                     actor: list[str] | None = None) -> list[Proposition]:
+        query = select(t.propositions)
+        if contested_only:
+            query = query.where(P.contested.is_(True))  # implies statements, and keeps to the index
+        else:
+            query = query.where(P.n_statements > 0)
+        if min_sources:
+            query = query.where(P.n_sources >= min_sources)
+        if actor:
+            query = query.where(or_(P.subject_key.in_(actor), P.object_key.in_(actor)))
+        # Disputes over who did what to whom first ("X attacked (someone)" lumps different events together),
+        # then the best-sourced; the order matches ix_propositions_contested so no sort is needed.
+        order = [P.complete.desc(), P.n_sources.desc(), P.n_statements.desc(), P.pk.desc()]
+        query = query.order_by(*order).limit(limit)
+        with self.engine.connect() as conn:
+            return self._propositions(conn, conn.execute(query).all())
+
+    def _propositions(self, conn: Connection, rows: list) -> list[Proposition]:
+        stances = {r.pk: [tuple(x) for x in (r.asserters or [])] for r in rows}
+        names = self._names(conn, [k for r in rows for k in (r.subject_key, r.object_key)]
+                            + [w for v in stances.values() for w, _, _ in v])
+        out = []
+        for r in rows:
+            asserters = [AsserterStance(asserter=w, name=names.get(w, w), stance=st, statements=n)
+                         for w, st, n in stances[r.pk]]
+            out.append(Proposition(
+                key=r.key, subject=r.subject_key, subject_name=names.get(r.subject_key) if r.subject_key else None,
+                event_type=r.event_type, object=r.object_key,
+                object_name=names.get(r.object_key) if r.object_key else None, negated=r.negated,
+                statements=r.n_statements, asserts=r.n_asserts, denies=r.n_denies, predicts=r.n_predicts,
+                speculates=r.n_speculates, sources=r.n_sources, reporting_sources=r.n_reporting_sources,
+                first_seen=r.first_seen, last_seen=r.last_seen, contested=r.contested, asserters=asserters,
+            ))
+        return out
+
+    def dossier(self, a: ActorRef, b: ActorRef, a_scope: list[str], b_scope: list[str],
+                limit: int = 200) -> Dossier:
+        with self.engine.connect() as conn:
+            rows = []
+            for subj, obj in ((a_scope, b_scope), (b_scope, a_scope)):
+                rows += conn.execute(_claim_select().where(S.subject_key.in_(subj), S.object_key.in_(obj))
+                                     .order_by(S.date, S.pk).limit(limit)).all()
+            seen, unique = set(), []
+            for r in rows:
+                if r.pk not in seen:
+                    seen.add(r.pk)
+                    unique.append(r)
+            claims = self._claims(conn, unique)
+            parents = self._parents(conn, [(r.doc_pk, r.parent) for r in unique if r.parent])
+            by_prop: dict[str, list[tuple[Claim, int, str | None]]] = defaultdict(list)
+            for claim, r in zip(claims, unique):
+                by_prop[claim.proposition].append((claim, r.doc_pk, r.parent))
+            props = {p.key: p for p in self._propositions(
+                conn, conn.execute(select(t.propositions).where(P.key.in_(list(by_prop)))).all())}
+        entries = []
+        for key, items in by_prop.items():
+            acts: dict[tuple[int, str], Claim] = {}
+            for _, doc_pk, parent in items:
+                if parent and (doc_pk, parent) in parents:
+                    acts[(doc_pk, parent)] = parents[(doc_pk, parent)]
+            entries.append(DossierEntry(proposition=props[key], claims=[c for c, _, _ in items],
+                                        speech_acts=list(acts.values())))
+        entries.sort(key=lambda e: (not e.proposition.contested, -e.proposition.sources,
+                                    -e.proposition.statements, e.proposition.key))
+        return Dossier(a=a, b=b, a_scope=a_scope, b_scope=b_scope, entries=entries)
+
+    def _parents(self, conn: Connection, refs: list[tuple[int, str]]) -> dict[tuple[int, str], Claim]:
+        if not refs:
+            return {}
+        cond = or_(*(and_(S.doc_pk == doc_pk, S.sid == sid) for doc_pk, sid in set(refs)))
+        rows = conn.execute(_claim_select().where(cond)).all()
+        return {(r.doc_pk, r.sid): c for r, c in zip(rows, self._claims(conn, rows))}
+
+    def busiest_pairs(self, limit: int = 10) -> list[PairCount]:
+        n = func.sum(P.n_statements).label("n")
+        query = (select(P.subject_key, P.object_key, n, func.count(), func.sum(P.contested.cast(t.Integer)))
+                 .where(P.subject_key.is_not(None), P.object_key.is_not(None), P.n_statements > 0)
+                 .group_by(P.subject_key, P.object_key).order_by(n.desc(), P.subject_key, P.object_key).limit(limit))
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+            names = self._names(conn, [k for r in rows for k in (r[0], r[1])])
+        return [PairCount(subject=r[0], subject_name=names.get(r[0], r[0]), object=r[1],
+                          object_name=names.get(r[1], r[1]), statements=int(r[2] or 0), propositions=int(r[3]),
+                          contested=int(r[4] or 0)) for r in rows]
+
+    # ---- actor profile and timeline ----------------------------------------------------------------
+    def actor_profile(self, actor: ActorRef, kb: object | None = None, limit: int = 20) -> ActorProfile:
+        key = actor.key
+        kb_actor = kb.get(key) if kb is not None else None  # type: ignore[attr-defined]
+        with self.engine.connect() as conn:
+            data = conn.execute(select(A.data).where(A.key == key)).scalar()
+            source = kb_actor.model_dump(mode="json") if kb_actor else (data or {})
+            aliases = [*source.get("aliases", []), *source.get("exact_aliases", []), *source.get("metonyms", [])]
+            m = t.mentions.c
+            mention_stats = conn.execute(
+                select(func.count(), func.count(func.distinct(m.doc_pk)), func.min(D.date), func.max(D.date))
+                .join_from(t.mentions, t.documents, m.doc_pk == D.pk).where(m.actor_key == key)).one()
+            counter: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+            for role, other, mine in ((0, S.object_key, S.subject_key), (1, S.subject_key, S.object_key)):
+                for other_key, n in conn.execute(select(other, func.count()).where(mine == key, other.is_not(None))
+                                                 .group_by(other)):
+                    counter[other_key][role] += n
+            names = self._names(conn, counter)
+            counterparties = sorted(
+                (Counterparty(actor=k, name=names.get(k, k), as_subject=v[0], as_object=v[1])
+                 for k, v in counter.items()),
+                key=lambda c: (-(c.as_subject + c.as_object), c.actor))[:limit]
+            by_type: Counter = Counter()
+            over_time: Counter = Counter()
+            for role, column in (("subject", S.subject_key), ("object", S.object_key), ("asserter", S.asserter_key)):
+                for date, event_type, stance, n in conn.execute(
+                    select(S.date, S.event_type, S.stance, func.count()).where(column == key)
+                    .group_by(S.date, S.event_type, S.stance)
+                ):
+                    by_type[("all", role, event_type, stance)] += n
+                    over_time[(date.strftime("%Y-%m") if date else "undated", role, event_type, stance)] += n
+        def rows(counts: Counter) -> list[TypeStanceCount]:
+            return [TypeStanceCount(period=k[0], role=k[1], event_type=k[2], stance=k[3], statements=v)
+                    for k, v in sorted(counts.items(), key=lambda kv: (kv[0][0], -kv[1], kv[0][1:]))]
+
+        return ActorProfile(
+            actor=actor, aliases=aliases, country=source.get("country"), description=source.get("description"),
+            documents=int(mention_stats[1] or 0), mentions=int(mention_stats[0] or 0),
+            first_seen=mention_stats[2], last_seen=mention_stats[3], counterparties=counterparties,
+            by_type=rows(by_type), over_time=rows(over_time),
+        )
+
+    def timeline(self, keys: list[str], since: dt.date | None = None, until: dt.date | None = None,
+                 limit: int = 500) -> list[Claim]:
+        rows: dict[int, object] = {}
+        with self.engine.connect() as conn:
+            for column in (S.subject_key, S.object_key, S.asserter_key):
+                query = _claim_select().where(column.in_(keys))
+                if since:
+                    query = query.where(S.date >= since)
+                if until:
+                    query = query.where(S.date <= until)
+                for r in conn.execute(query.order_by(S.date, S.pk).limit(limit)):
+                    rows[r.pk] = r
+            ordered = sorted(rows.values(),
+                             key=lambda r: (r.date or dt.date.min, r.pk))[:limit]  # type: ignore[attr-defined]
+            return self._claims(conn, ordered)
+
+    def search(self, text: str, limit: int = 20) -> list[SearchHit]:
+        with self.engine.connect() as conn:
+            hits = self.dialect.search_statements(conn, text, limit)
+            if not hits:
+                return []
+            rows = {r.pk: r for r in conn.execute(_claim_select().where(S.pk.in_([pk for pk, _ in hits])))}
+            ordered = [rows[pk] for pk, _ in hits if pk in rows]
+            claims = {c_row.pk: c for c_row, c in zip(ordered, self._claims(conn, ordered))}
+        return [SearchHit(claim=claims[pk], snippet=snippet) for pk, snippet in hits if pk in claims]
