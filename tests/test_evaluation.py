@@ -247,6 +247,7 @@ def test_read_conll_and_tsv(tmp_path):
 
 
 def test_predicted_class_uses_top_level_statement():
+    shared_path("reference", "CAMEO2PLOVER-2021.txt")  # PentaClass comes from the CAMEO table in ../shared
     text = "X accused Y of bombing Z."
     speech = _statement(1, "X", "ACCUSE", "Y", text, confidence=0.6)
     carried = _statement(2, "Y", "ASSAULT", "Z", text, confidence=0.9, parent="d#s1")
@@ -354,6 +355,7 @@ def test_cli_rejects_unknown_dataset():
 def test_missing_folder_is_an_error(tmp_path):
     from claimgraph.evaluation import EvaluationError, run_dataset
 
+    shared_path("reference", "CAMEO2PLOVER-2021.txt")  # two of the datasets read the CAMEO table first
     with pytest.raises(EvaluationError):
         run_dataset("re3d", tmp_path / "absent", extractor=object())
     with pytest.raises(EvaluationError):  # a folder without the dataset's files
