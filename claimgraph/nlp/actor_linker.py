@@ -477,6 +477,8 @@ class ActorLinker:
             actor_type = self.generic_types.get(_lemma(token))
             if actor_type is None:
                 continue
+            if any(c.dep_ in ("compound", "amod", "nmod", "poss") and not st.free(c.i, c.i + 1) for c in token.lefts):
+                continue  # "ISIL terrorists", "Pakistani soldiers": the named actor's people, not unnamed ones
             start = token.i
             while start > 0 and doc[start - 1].dep_ in ("compound", "amod") and doc[start - 1].head.i == token.i and (
                 st.free(start - 1, start) and doc[start - 1].pos_ in ("ADJ", "NOUN", "PROPN", "VERB")

@@ -27,7 +27,9 @@ from .annotations import MentionSpan, PredicateMatch, doc_actors, mention_at, se
 from .roles import Arg, LightVerbs, possessor_fallback, resolve, resolve_all, verb_subjects
 
 CHARGE_NOUNS = frozenset("charge charges allegation allegations accusation accusations claim claims".split())
-REQUEST_TYPES = frozenset(("REQUEST",))
+# Verbs of these types that take an infinitive carry what they ask for or threaten: "X urged Y to withdraw",
+# "X threatened to impose sanctions on Y". The carried event is the speaker's prediction, not a fact.
+REQUEST_TYPES = frozenset(("REQUEST", "THREATEN"))
 
 
 @dataclass
@@ -170,10 +172,26 @@ def _reporting_frame(
             rule = "parenthetical"
     if token.dep_ == "relcl" and token.head.lemma_.lower() in CHARGE_NOUNS:
         rule = "charge-denied"
+    if speech_act == "THREATEN" and heads and not any(a.actor_id for a in targets):
+        targets += threat_targets(doc, heads)
     if not heads and rule != "charge-denied" and not speech_act:
         return None
     return Frame(token.i, match, speakers, targets, heads, stance, speech_act, rule,
                  target_is_subject=bool(extra.get("target_is_subject")))
+
+
+def threat_targets(doc: Doc, heads: list[int]) -> list[Arg]:
+    """"threatened to impose sanctions on Y", "threatened to attack Y": the threat is aimed at the target of what
+    is threatened."""
+    found: list[Token] = []
+    for h in heads:
+        content = doc[h]
+        objects = [c for c in content.children if c.dep_ in ("dobj", "dative")]
+        found += objects
+        for holder in [content, *objects]:
+            found += [g for c in holder.children if c.dep_ == "prep" and c.lower_ in ("on", "against", "upon")
+                      for g in c.children if g.dep_ == "pobj"]
+    return [a for a in (possessor_fallback(doc, x) for x in resolve_all(doc, found, "threat-target")) if a.actor_id]
 
 
 def _request_frame(doc: Doc, token: Token, match: PredicateMatch, light: LightVerbs) -> Frame | None:
@@ -186,7 +204,10 @@ def _request_frame(doc: Doc, token: Token, match: PredicateMatch, light: LightVe
     addressed += [g for h in heads for g in doc[h].children
                   if g.dep_ == "nsubj" and any(a.dep_ == "aux" and a.lower_ == "to" for a in doc[h].children)]
     targets = resolve_all(doc, addressed, "target")
-    return Frame(token.i, match, speakers, targets, heads, "predicts", match.event_type, "request")
+    if match.event_type == "THREATEN" and not any(a.actor_id for a in targets):
+        targets += threat_targets(doc, heads)
+    rule = "threat" if match.event_type == "THREATEN" else "request"
+    return Frame(token.i, match, speakers, targets, heads, "predicts", match.event_type, rule)
 
 
 def _speaker_tokens(token: Token) -> list[Token]:

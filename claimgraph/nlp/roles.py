@@ -253,10 +253,16 @@ def verb_objects(doc: Doc, head: Token, match: PredicateMatch) -> list[Arg]:
     required = set(extra.get("with_child") or ()) | set(extra.get("with_dobj") or ())
     carriers = [
         c for c in direct
-        if (_is_light_noun(c) or c.lemma_.lower() in required) and not resolve(doc, c, "active").actor_id
+        if (_is_light_noun(c) or c.lemma_.lower() in required or match.start <= c.i < match.end)
+        and not resolve(doc, c, "active").actor_id
     ]
+    carried_preps = tuple(dict.fromkeys((*preps, "with", "to", "against", "on", "upon")))
     for noun in carriers:
-        out += resolve_all(doc, _prep_objects(noun, preps or ("with", "to", "against", "on")), "prep")
+        found = resolve_all(doc, _prep_objects(noun, carried_preps), "prep")
+        out += [possessor_fallback(doc, a) for a in found]
+    if carriers and not out:  # "launched an assault on X": the parser hangs the target on the verb
+        out += [possessor_fallback(doc, a)
+                for a in resolve_all(doc, _prep_objects(head, carried_preps), "prep")]
     direct = [c for c in direct if c not in carriers]
     if extra.get("secondary_object"):
         # "declare X a terror organisation": the category noun is attached as appos/oprd/second dobj, or the
@@ -303,6 +309,13 @@ def possessor_fallback(doc: Doc, arg: Arg) -> Arg:
             if owner.actor_id:
                 owner.text = arg.text
                 return owner
+        if child.dep_ == "compound":  # "the last ISIS group bastion": the owner sits deeper in the compound
+            inner = next((t for t in child.subtree if mention_at(doc, t.i)), None)
+            if inner is not None:
+                owner = resolve(doc, inner, "possessor", 0.75)
+                if owner.actor_id:
+                    owner.text = arg.text
+                    return owner
     return arg
 
 

@@ -275,6 +275,8 @@ class StatementBuilder:
             subjects = frame.targets
         if frame is not None and frame.rule == "request" and not any(a.actor_id for a in subjects):
             subjects = frame.targets
+        if frame is not None and frame.rule == "threat" and not any(a.actor_id for a in subjects):
+            subjects = frame.speakers  # "X threatened to strike": X would strike
         if frame is not None and subjects and not any(a.actor_id for a in subjects):
             # "X claimed that they had attacked ...": an unresolved pronoun in reported speech is the speaker
             if doc[subjects[0].token].lower_ in ("it", "they", "we", "he", "she") and any(
@@ -286,7 +288,9 @@ class StatementBuilder:
         if roles.symmetric and not subjects and len(objects) >= 2:
             subjects, objects = objects[:1], objects[1:]
         resolved_subjects = [a for a in subjects if a.actor_id]
-        if not roles.objects and len(resolved_subjects) >= 2 and match.event_type.lower() in self.cues.words.reciprocal:
+        if not any(a.actor_id for a in roles.objects) and len(resolved_subjects) >= 2 and (
+            match.event_type.lower() in self.cues.words.reciprocal
+        ):
             # "X and Y signed an agreement": each is the other's counterpart
             subjects, objects = resolved_subjects[:1], resolved_subjects[1:]
             roles.rule += "-reciprocal"
