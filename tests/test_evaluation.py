@@ -369,18 +369,18 @@ def test_missing_folder_is_an_error(tmp_path):
 # Thresholds sit a little under the figures measured on these subsets when the guard was written; raise them
 # as the extractor improves (never set them to the exact current values).
 
-# Measured on 2026-11-25 (commit 1e817cf + working tree): GSR F1 0.045, unit pass 0.026; PentaClass acc 0.647,
-# macro-F1 0.630, source/target overlap F1 0.628/0.388; re3d FightingAgainst 0.038, AlliesOf 0.476, CommWith
-# 0.405, linking 0.679/0.289; wikievents Attacker 0.154, Target/Victim 0.308, Communicator (lenient) 0.263;
-# muc4 perpetrator organisation F1 0.154.
+# Measured on 2026-11-25 at 13:45 (commit after "Threats carry what they threaten"): GSR F1 0.121, unit pass
+# 0.026; PentaClass acc 0.773, macro-F1 0.725, source/target overlap F1 0.716/0.589; re3d FightingAgainst 0.095,
+# AlliesOf 0.385, CommWith 0.491, linking 0.790/0.289; wikievents Attacker 0.211, Target/Victim 0.222,
+# Communicator (lenient) 0.335; muc4 perpetrator organisation F1 0.143.
 GUARD = {
-    "petrarch2-validation": (78, {"GSR triples, exact actor codes F1": 0.03, "unit tests passing, all categories": 0.01}),
-    "conflibert-cameo": (150, {"PentaClass accuracy": 0.57, "PentaClass macro-F1": 0.55,
-                               "source spans (overlap) F1": 0.55, "target spans (overlap) F1": 0.32}),
-    "re3d": (20, {"FightingAgainst F1": 0.02, "AlliesOf F1": 0.38, "CommWith F1": 0.33,
-                  "Organisation linking recall": 0.60, "Location linking recall": 0.24}),
-    "wikievents": (6, {"Attacker (attack events) F1": 0.10, "Target/Victim (attack events) F1": 0.17,
-                       "Communicator as asserter, coreference-lenient F1": 0.20}),
+    "petrarch2-validation": (78, {"GSR triples, exact actor codes F1": 0.10, "unit tests passing, all categories": 0.015}),
+    "conflibert-cameo": (150, {"PentaClass accuracy": 0.68, "PentaClass macro-F1": 0.63,
+                               "source spans (overlap) F1": 0.64, "target spans (overlap) F1": 0.52}),
+    "re3d": (20, {"FightingAgainst F1": 0.07, "AlliesOf F1": 0.33, "CommWith F1": 0.42,
+                  "Organisation linking recall": 0.70, "Location linking recall": 0.24}),
+    "wikievents": (6, {"Attacker (attack events) F1": 0.17, "Target/Victim (attack events) F1": 0.18,
+                       "Communicator as asserter, coreference-lenient F1": 0.28}),
 }
 
 
@@ -407,4 +407,4 @@ def test_regression_guard(name, eval_root, extractor):
 
 def test_regression_guard_muc4(eval_root, extractor):
     result = muc4.evaluate(extractor, eval_root / "muc4", limit=40, raw_baseline=False)
-    _check(result, {"perpetrator organisation (truecased) F1": 0.10})
+    _check(result, {"perpetrator organisation (truecased) F1": 0.12})
