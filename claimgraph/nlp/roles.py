@@ -228,7 +228,14 @@ def inherited_subjects(doc: Doc, head: Token, light: LightVerbs, depth: int = 0)
     if dep in ("advcl", "xcomp") and head.tag_ == "VBG" and gov.pos_ in ("VERB", "AUX"):
         return _relabel(verb_subjects(doc, gov, light, depth + 1), "participle", 0.8)
     if dep == "acl" and head.tag_ == "VBG":
-        return [resolve(doc, gov, "participle", 0.8)]
+        arg = resolve(doc, gov, "participle", 0.8)
+        if not arg.actor_id and gov.dep_ in ("dobj", "pobj") and gov.head.pos_ in ("VERB", "AUX", "ADP"):
+            # "attacked its camps, killing 30 people": the parser hangs the participle on the object, but the
+            # killing is the attackers'
+            verb = gov.head if gov.head.pos_ != "ADP" else gov.head.head
+            if verb.pos_ in ("VERB", "AUX"):
+                return _relabel(verb_subjects(doc, verb, light, depth + 1), "participle", 0.75) or [arg]
+        return [arg]
     if dep == "relcl":
         return [resolve(doc, gov, "relative", 0.9)]
     return []
