@@ -553,7 +553,9 @@ class ActorLinker:
         st.mentions.extend(m for m, _ in pairs)
         # after anaphora, so that an unnamed group ("insurgents") is never the antecedent of "this terror group"
         self._generic_agents(st)
-        mentions = sorted(st.mentions, key=lambda m: (m.start, m.end))
+        body_start = doc._.cg_body_start or 0
+        # nothing in the dateline is an actor, whichever rule found it
+        mentions = sorted((m for m in st.mentions if doc[m.start].idx >= body_start), key=lambda m: (m.start, m.end))
         position = {id(m): n for n, m in enumerate(mentions)}
         for mention, antecedent in pairs:
             mention.antecedent = position[id(antecedent)]

@@ -231,6 +231,8 @@ def _speaker_tokens(token: Token) -> list[Token]:
 
 
 def _speaker(doc: Doc, token: Token, anon: AnonymousSources) -> Arg:
+    if token.idx < (doc._.cg_body_start or 0):
+        return Arg(token.i, None, token.text, "dateline", 0.0)  # the parser took the dateline for a subject
     arg = resolve(doc, token, "speaker")
     if arg.actor_id:
         return arg

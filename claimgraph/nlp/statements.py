@@ -59,10 +59,14 @@ class StatementBuilder:
         return f"{self.doc._.cg_doc_id or 'doc'}#s{len(self.out) + 1}"
 
     def _quote(self, sent: Span) -> tuple[str, int, int]:
-        text = sent.text
+        body_start = self.doc._.cg_body_start or 0
+        start_char = sent.start_char
+        if start_char < body_start < sent.end_char:
+            start_char = body_start  # the first sentence without its dateline ("LINDGRAD, October 11 -")
+        text = self.doc.text[start_char : sent.end_char]
         lead = len(text) - len(text.lstrip())
         quote = text.strip()
-        start = sent.start_char + lead
+        start = start_char + lead
         return quote, start, start + len(quote)
 
     def emit(
@@ -225,9 +229,10 @@ class StatementBuilder:
             out = [(s.actor_id, s.text, s.confidence) for s in frame.speakers if s.actor_id]
             if out:
                 return out
-            if frame.speakers and not any(self.doc[s.token].pos_ == "PRON" for s in frame.speakers):
-                return [(self._speaker_actor(frame.speakers[0]), frame.speakers[0].text, 0.6)]
-            if frame.speakers:
+            speakers = [s for s in frame.speakers if s.rule != "dateline"]
+            if speakers and not any(self.doc[s.token].pos_ == "PRON" for s in speakers):
+                return [(self._speaker_actor(speakers[0]), speakers[0].text, 0.6)]
+            if speakers:
                 return []
             frame = enclosing_frame(frames, frame.trigger, exclude=frame)
         return [(AUTHOR, None, 1.0 if not seen else 0.7)]
