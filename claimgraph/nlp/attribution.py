@@ -25,7 +25,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..models import Actor
 from .annotations import MentionSpan, PredicateMatch, doc_actors, mention_at, set_mentions
-from .roles import Arg, LightVerbs, possessor_fallback, resolve, resolve_all, verb_subjects
+from .roles import Arg, LightVerbs, conjuncts, possessor_fallback, resolve, resolve_all, verb_subjects
 
 @functools.lru_cache(maxsize=1)
 def charge_nouns() -> frozenset[str]:
@@ -220,8 +220,9 @@ def _request_frame(doc: Doc, token: Token, match: PredicateMatch, light: LightVe
 
 def _speaker_tokens(token: Token) -> list[Token]:
     subjects = [c for c in token.children if c.dep_ in ("nsubj",)]
+    subjects = subjects or [g for c in token.children if c.dep_ == "aux" for g in c.children if g.dep_ == "nsubj"]
     if subjects:
-        return subjects
+        return [s for subject in subjects for s in conjuncts(subject)]
     agents = [c for c in token.children if c.dep_ == "agent"]
     out = [g for a in agents for g in a.children if g.dep_ == "pobj"]
     if out:

@@ -34,7 +34,19 @@ def _lemma(token: Token) -> str:
 
 
 def _words(token: Token) -> set[str]:
-    return {token.lemma_.lower(), token.lower_}
+    words = {token.lemma_.lower(), token.lower_}
+    joined = _hyphen_joined(token)
+    if joined:
+        words.add(joined)
+    return words
+
+
+def _hyphen_joined(token: Token) -> str | None:
+    """"cease-fire" split by the tokenizer into "cease", "-", "fire": the whole word, seen from "fire"."""
+    i = token.i
+    if i >= 2 and token.doc[i - 1].text == "-" and not token.doc[i - 1].whitespace_ and not token.doc[i - 2].whitespace_:
+        return f"{token.doc[i - 2].lower_}-{token.lower_}"
+    return None
 
 
 def token_pos(token: Token) -> str | None:
@@ -56,6 +68,9 @@ def token_pos(token: Token) -> str | None:
 def lemma_candidates(token: Token) -> list[str]:
     """The lemma, the lower-cased form, and for "ISKP-ISI-partnership"-like tokens the last part."""
     out = [_lemma(token), token.lower_]
+    joined = _hyphen_joined(token)
+    if joined:
+        out.append(joined)
     low, tag = token.lower_, token.tag_
     # The lemmatizer misreads some regular forms ("fined" -> "fin", "waged" -> "wag"): add naive stems.
     if tag in ("VBD", "VBN") and low.endswith("ed"):

@@ -147,7 +147,10 @@ def _prep_objects_of(preps: list[Token]) -> list[Token]:
 def _prep_objects(head: Token, preps: list[str] | tuple[str, ...]) -> list[Token]:
     out = []
     for child in head.children:
-        if child.dep_ in ("prep", "agent") and child.lower_ in preps:
+        # "sent aid to X": the parser sometimes labels the preposition itself "dative"
+        if (child.dep_ in ("prep", "agent") or (child.dep_ == "dative" and child.pos_ == "ADP")) and (
+            child.lower_ in preps
+        ):
             for c in child.children:
                 if c.dep_ == "pobj":
                     out.append(c)
@@ -183,6 +186,8 @@ def verb_subjects(doc: Doc, head: Token, light: LightVerbs, depth: int = 0) -> l
                     break
         return resolve_all(doc, agents, "passive")
     direct = [c for c in head.children if c.dep_ in SUBJ_DEPS]
+    # "X and Y however have opposed": the parser may hang the subject on the auxiliary
+    direct = direct or [g for c in head.children if c.dep_ == "aux" for g in c.children if g.dep_ in SUBJ_DEPS]
     if direct:
         return resolve_all(doc, direct, "active")
     if head.pos_ == "NOUN":  # a verb the tagger took for a noun: its subject hangs as a compound

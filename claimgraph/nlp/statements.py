@@ -313,6 +313,11 @@ class StatementBuilder:
             parent = self.frame_ids.get((frame.trigger, asserter)) if frame is not None else None
             for subject in subjects or [None]:
                 for obj in objects or [None]:
+                    if obj is not None and subject is not None and obj.actor_id == subject.actor_id and (
+                        "possessor" in obj.rule
+                    ):
+                        # "the Taliban attacked their posts": an owner that is the attacker is a misread pronoun
+                        obj = Arg(obj.token, None, obj.text, obj.rule, obj.confidence)
                     confidence = conf * 0.9
                     for arg in (subject, obj):
                         if arg is not None and arg.actor_id:
