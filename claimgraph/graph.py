@@ -53,7 +53,7 @@ def actor_graph(results: Iterable[ExtractionResult]) -> nx.DiGraph:
     for result in results:
         keys = key_map(result)
         for actor in result.actors:
-            key = actor_key(actor)
+            key = actor_key(actor, result.document.id)
             if key not in graph:
                 graph.add_node(key, name=actor.name, type=actor.type, provisional=actor.provisional, mentions=0,
                                documents=0)

@@ -208,6 +208,16 @@ def test_provisional_actors_of_the_same_name_merge_across_documents(store):
     assert [r.statements[0].subject for r in store.iter_results()] == ["PROV_1", "PROV_2"]
 
 
+def test_unnamed_actors_never_merge_across_documents(store, monkeypatch):
+    gunmen = Actor(id="U-GUNMEN", name="gunmen", type="armed_group", provisional=True)
+    monkeypatch.setitem(ACTORS, "U-GUNMEN", gunmen)
+    store.add_result(make_result("u1", statements=[("author", "asserts", "U-GUNMEN", "ASSAULT", "PAK")]))
+    store.add_result(make_result("u2", statements=[("author", "asserts", "U-GUNMEN", "ASSAULT", "PAK")]))
+    props = store.propositions()
+    assert len(props) == 2 and all(p.sources == 1 for p in props)  # two reports' gunmen do not corroborate
+    assert [r.statements[0].subject for r in store.iter_results()] == ["U-GUNMEN", "U-GUNMEN"]
+
+
 def test_near_duplicate_signatures():
     base = ("Militants attacked a police station in the north of the province on Tuesday, killing three "
             "officers, according to officials who spoke on condition of anonymity to the news agency.")

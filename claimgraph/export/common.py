@@ -57,7 +57,7 @@ class ResultTap:
             self.documents += 1
             self.statements += len(result.statements)
             for actor in result.actors:
-                self.actors.setdefault(actor_key(actor), actor)
+                self.actors.setdefault(actor_key(actor, result.document.id), actor)
             yield result
 
     def summary(self, fmt: str, objects: int, actors: int | None = None) -> ExportSummary:

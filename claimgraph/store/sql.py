@@ -150,7 +150,7 @@ class SqlStore(QueryMixin, Store):
             conn.execute(insert(t.lsh_bands), [{"band_key": k, "doc_pk": pk} for k in signature.band_keys])
         self.dialect.index_document(conn, pk, doc.title, doc.text)
         keys = key_map(result)
-        self._write_actors(conn, pk, result.actors, related)
+        self._write_actors(conn, pk, result.actors, related, doc.id)
         if result.mentions:
             conn.execute(insert(t.mentions), [
                 {"doc_pk": pk, "pos": i, "start": m.start, "end": m.end, "text": m.text, "actor_id": m.actor,
@@ -177,9 +177,10 @@ class SqlStore(QueryMixin, Store):
                 best = (score, pk, group)
         return (best[1], best[2]) if best else None
 
-    def _write_actors(self, conn: Connection, doc_pk: int, actors: list[Actor], related: list[Actor]) -> None:
-        by_key = {actor_key(a): a for a in related}
-        by_key.update({actor_key(a): a for a in actors})
+    def _write_actors(self, conn: Connection, doc_pk: int, actors: list[Actor], related: list[Actor],
+                      document_id: str) -> None:
+        by_key = {actor_key(a, document_id): a for a in related}
+        by_key.update({actor_key(a, document_id): a for a in actors})
         if not by_key:
             return
         stored = {r[0]: r[1] for r in conn.execute(
@@ -213,7 +214,7 @@ class SqlStore(QueryMixin, Store):
                                                      for (n, k), r in names.items()])
         if actors:
             conn.execute(insert(t.doc_actors), [
-                {"doc_pk": doc_pk, "pos": i, "actor_key": actor_key(a), "data": a.model_dump(mode="json")}
+                {"doc_pk": doc_pk, "pos": i, "actor_key": actor_key(a, document_id), "data": a.model_dump(mode="json")}
                 for i, a in enumerate(actors)
             ])
 
