@@ -33,6 +33,10 @@ def generic_agents(linker: ActorLinker, st: _DocState) -> None:
             continue
         if any(c.dep_ in ("compound", "amod", "nmod", "poss") and not st.free(c.i, c.i + 1) for c in token.lefts):
             continue  # "ISIL terrorists", "Pakistani soldiers": the named actor's people, not unnamed ones
+        if any(p.dep_ == "prep" and p.lower_ in ("of", "from") and any(
+            g.dep_ == "pobj" and not st.free(g.i, g.i + 1) for g in p.children
+        ) for p in token.children):
+            continue  # "the spokesman of the ISKP", "fighters from the TTP"
         start = token.i
         while start > 0 and doc[start - 1].dep_ in ("compound", "amod") and doc[start - 1].head.i == token.i and (
             st.free(start - 1, start) and doc[start - 1].pos_ in ("ADJ", "NOUN", "PROPN", "VERB")
