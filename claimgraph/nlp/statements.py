@@ -13,7 +13,6 @@ request's content); ``speculates`` for hedged ones (may, might, could, suggest, 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -25,15 +24,6 @@ from .modality import Cues, load_cues
 from .roles import Arg, LightVerbs, Roles, lemma_in, roles_for
 
 STANCE_RANK = {"asserts": 0, "speculates": 1, "predicts": 2, "denies": 3}
-
-
-@dataclass
-class Pending:
-    """A statement before ids are assigned."""
-
-    key: tuple
-    statement: dict
-    parent_key: tuple | None
 
 
 class StatementBuilder:
