@@ -118,8 +118,9 @@ def memory(extractor, n: int, workers: int, batch_size: int, tmp: Path) -> dict:
 
     def progress(summary) -> None:  # noqa: ANN001
         done = summary.stored + summary.duplicates + summary.skipped
-        if done in checkpoints and done not in samples:
-            samples[done] = round(rss_mb(), 1)
+        for checkpoint in checkpoints:  # the store reports in batches: take the first report past each mark
+            if done >= checkpoint and checkpoint not in samples:
+                samples[checkpoint] = round(rss_mb(), 1)
 
     start = rss_mb()
     with open_store(tmp / "memory.db") as store:

@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 
 from ..errors import ClaimgraphError, InputError, OfflineError
 from ..models import Actor, Document, ExtractionResult
-from ..store.base import Store
+from ..store.base import PendingDocument, Store
 from ..store.neardup import signature
 from ..textio import check_text, content_hash, prepare_document
 
@@ -111,20 +111,21 @@ def ingest(items: Iterable[Document | ClaimgraphError], store: Store, extractor:
 
     kb = getattr(extractor, "kb", None)
 
-    def store_one(result: ExtractionResult, digest: str) -> None:
-        stored = store.add_result(result, content_hash=digest, signature=signature(result.document.text),
-                                  related=_ancestors(result, kb))
-        with lock:
-            if stored is None:
-                summary.duplicates += 1
-            else:
-                summary.stored += 1
-                summary.statements += stored.statements
-                summary.near_duplicates += stored.near_duplicate_of is not None
+    def store_batch(batch: list[tuple[ExtractionResult, str]]) -> None:
+        pending = [PendingDocument(result, digest, signature(result.document.text), _ancestors(result, kb))
+                   for result, digest in batch]
+        for stored in store.add_results(pending):
+            with lock:
+                if stored is None:
+                    summary.duplicates += 1
+                else:
+                    summary.stored += 1
+                    summary.statements += stored.statements
+                    summary.near_duplicates += stored.near_duplicate_of is not None
         tick()
 
     stream = candidates()
-    with _Writer(store_one) as writer:
+    with _Writer(store_batch) as writer:
         while True:
             try:
                 for result in extractor.extract_many(stream, n_process=workers, batch_size=batch_size):
@@ -149,7 +150,8 @@ def ingest(items: Iterable[Document | ClaimgraphError], store: Store, extractor:
 
 
 class _Writer:
-    """Stores results on a thread of its own, so NLP and storage overlap (one transaction per document).
+    """Stores results on a thread of its own, so NLP and storage overlap. What has queued up meanwhile (at most
+    ``BATCH``) is written in one transaction: cheaper per document, and still only whole documents.
 
     Leaving the block waits for every queued result to be written, also when the reading side failed or was
     interrupted: what was extracted is kept whole, and a re-run resumes after it. A write error stops the
@@ -157,8 +159,9 @@ class _Writer:
     """
 
     QUEUE = 64  # results waiting to be written: bounds memory when storage is slower than NLP
+    BATCH = 16  # documents per transaction at most
 
-    def __init__(self, write: Callable[[ExtractionResult, str], None]):
+    def __init__(self, write: Callable[[list[tuple[ExtractionResult, str]]], None]):
         self.write = write
         self.queue: queue.Queue = queue.Queue(maxsize=self.QUEUE)
         self.error: Exception | None = None
@@ -176,13 +179,20 @@ class _Writer:
         return self
 
     def _run(self) -> None:
-        while True:
-            item = self.queue.get()
-            if item is None:
-                return
-            if self.error is None:
+        done = False
+        while not done:
+            batch = [self.queue.get()]
+            while len(batch) < self.BATCH and batch[-1] is not None:
                 try:
-                    self.write(*item)
+                    batch.append(self.queue.get_nowait())
+                except queue.Empty:
+                    break
+            if batch[-1] is None:
+                batch.pop()
+                done = True
+            if batch and self.error is None:
+                try:
+                    self.write(batch)
                 except Exception as exc:  # noqa: BLE001  (handed to the reading side, which raises it)
                     self.error = exc
 

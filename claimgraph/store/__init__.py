@@ -5,7 +5,7 @@
         store.propositions(contested_only=True)
 """
 
-from .base import Store
+from .base import PendingDocument, Store
 from .models import (
     ActorProfile, ActorRef, AsserterStance, Claim, ClaimFilter, Counterparty, Dossier, DossierEntry, PairCount,
     Proposition, SearchHit, StoredDocument, StoreStats, TypeStanceCount,
@@ -14,6 +14,6 @@ from .sql import DB_ENV, DEFAULT_DB, SqlStore, default_db_path, open_store
 
 __all__ = [
     "ActorProfile", "ActorRef", "AsserterStance", "Claim", "ClaimFilter", "Counterparty", "DB_ENV", "DEFAULT_DB",
-    "Dossier", "DossierEntry", "PairCount", "Proposition", "SearchHit", "SqlStore", "Store", "StoredDocument",
+    "Dossier", "DossierEntry", "PairCount", "PendingDocument", "Proposition", "SearchHit", "SqlStore", "Store", "StoredDocument",
     "StoreStats", "TypeStanceCount", "default_db_path", "open_store",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
 from typing import Iterator
 
 from ..models import Actor, ExtractionResult
@@ -11,6 +12,16 @@ from .models import (
     ActorProfile, ActorRef, Claim, ClaimFilter, Dossier, PairCount, Proposition, SearchHit, StoredDocument, StoreStats,
 )
 from .neardup import Signature
+
+
+@dataclass
+class PendingDocument:
+    """A document waiting to be stored, with what the store needs besides the extraction result."""
+
+    result: ExtractionResult
+    content_hash: str | None = None
+    signature: Signature | None = None
+    related: list[Actor] = field(default_factory=list)
 
 
 class Store(ABC):
@@ -41,6 +52,11 @@ class Store(ABC):
         the document's actors) are kept in the actor table so queries can widen an actor to its parents
         without loading the knowledge base.
         """
+
+    def add_results(self, batch: list[PendingDocument]) -> list[StoredDocument | None]:
+        """Store several documents; each is stored whole or not at all. The default stores them one by one;
+        a backend may write a batch in one transaction (cheaper per document, still never half a document)."""
+        return [self.add_result(p.result, p.content_hash, p.signature, p.related) for p in batch]
 
     @abstractmethod
     def delete_document(self, doc_id: str) -> int:

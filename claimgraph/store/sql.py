@@ -16,7 +16,7 @@ from ..errors import StoreError
 from ..models import AUTHOR, Actor, Document, ExtractionResult, Mention, Statement
 from ..textio import content_hash as hash_text
 from . import schema as t
-from .base import Store
+from .base import PendingDocument, Store
 from .dialects import Dialect, SqliteDialect
 from ..kb import normalize_name
 from .keys import actor_key, key_map, map_key, proposition_key
@@ -134,6 +134,25 @@ class SqlStore(QueryMixin, Store):
             return None  # stored meanwhile by another process: same content, nothing to do
         except SQLAlchemyError as exc:
             raise StoreError(f"{self.label}: cannot store document {result.document.id!r}: {exc}") from exc
+
+    def add_results(self, batch: list[PendingDocument]) -> list[StoredDocument | None]:
+        """One transaction for the batch: a crash keeps whole documents only, as with one per document."""
+        if len(batch) <= 1:
+            return super().add_results(batch)
+        try:
+            out: list[StoredDocument | None] = []
+            with self.engine.begin() as conn:
+                for pending in batch:
+                    digest = pending.content_hash or hash_text(pending.result.document.text)
+                    if conn.execute(select(t.documents.c.pk).where(t.documents.c.content_hash == digest)).first():
+                        out.append(None)
+                        continue
+                    out.append(self._write(conn, pending.result, digest, pending.signature, pending.related))
+            return out
+        except IntegrityError:
+            return super().add_results(batch)  # another process stored one meanwhile: go one by one
+        except SQLAlchemyError as exc:
+            raise StoreError(f"{self.label}: cannot store {len(batch)} documents: {exc}") from exc
 
     def _write(self, conn: Connection, result: ExtractionResult, digest: str,
                signature: Signature | None, related: list[Actor]) -> StoredDocument:
