@@ -22,13 +22,20 @@ SKIPPED_EXIT = 10
 @kb_option
 @handle_errors
 def extract(path: str, fmt: str | None, explain: bool, workers: int, kb_paths: tuple[str, ...]) -> None:
-    """Extract actors and statements from PATH (.txt, .md, .json, .jsonl, or - for standard input)."""
+    """Extract actors and statements from PATH (.txt, .md, .json, .jsonl, .html, a feed, .csv, or - for stdin)."""
     from ..explain import explain as render
     from ..extract import Extractor, extract_stream
     from ..textio import iter_input
 
     jsonl = True if fmt == "jsonl" else (False if fmt == "json" else None)
-    items = iter_input(path, jsonl=jsonl)
+    if path != "-" and path.lower().endswith((".html", ".htm", ".xml", ".rss", ".atom", ".csv")):
+        from pathlib import Path
+
+        from ..ingest.sources import from_file
+
+        items = from_file(Path(path))  # a web page's main text, a feed's entries, a CSV's text column
+    else:
+        items = iter_input(path, jsonl=jsonl)
     extractor = Extractor(kb_paths)
     skipped = 0
     many = jsonl is True or str(path).endswith((".jsonl", ".ndjson"))

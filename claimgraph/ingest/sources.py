@@ -165,8 +165,10 @@ def from_html(data: bytes | str, name: str, doc_id: str | None = None, source: s
     """The main text of a web page (trafilatura) with its title, date and site name."""
     import trafilatura
 
+    # No extensive date search: it takes a footer's "Copyright 2025" for the article's date (2025-01-01).
     extracted = trafilatura.bare_extraction(data, url=url, with_metadata=True, include_comments=False,
-                                            include_tables=False)
+                                            include_tables=False,
+                                            date_extraction_params={"extensive_search": False, "original_date": True})
     if extracted is None or not (extracted.text or "").strip():
         raise InputError(f"{name}: no article text found in the HTML")
     date = None

@@ -1,6 +1,7 @@
 """Build the claimgraph spaCy pipeline: the English model plus claimgraph's components.
 
 Order (each a spaCy component with declared ``requires``/``assigns``):
+    cg_line_breaks (before parser) headlines and paragraph breaks end sentences
     cg_actor_ruler (before ner)  knowledge-base names as entities with the actor id as ent_id
     ner, parser ...              the English model
     cg_actor_linker              resolve every entity and description to an actor -> doc._.cg_mentions
@@ -26,6 +27,7 @@ SUPPORTED_MODELS = (MODEL_NAME,)
 
 # Importing these modules registers their factories with spaCy.
 COMPONENT_MODULES = (
+    "claimgraph.nlp.line_breaks",
     "claimgraph.nlp.actor_ruler",
     "claimgraph.nlp.actor_linker",
     "claimgraph.nlp.temporal",
@@ -60,6 +62,7 @@ def build_pipeline(kb_paths: Sequence[str] = (), model_name: str = MODEL_NAME) -
     _register_components()
     nlp = load_base_model(model_name)
     config = {"kb_paths": [str(p) for p in kb_paths]}
+    nlp.add_pipe("cg_line_breaks", before="parser")
     nlp.add_pipe("cg_actor_ruler", before="ner", config=config)
     nlp.add_pipe("cg_actor_linker", config=config)
     nlp.add_pipe("cg_time")

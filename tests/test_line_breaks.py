@@ -1,0 +1,52 @@
+"""Headlines and paragraph breaks end sentences; hard-wrapped prose does not."""
+
+from __future__ import annotations
+
+import spacy
+
+from claimgraph.nlp.line_breaks import mark_line_breaks
+
+NLP = spacy.blank("en")
+
+
+def starts(text: str) -> list[str]:
+    doc = mark_line_breaks(NLP(text))
+    return [t.text for t in doc[1:] if t.is_sent_start is True]  # the first token always starts one
+
+
+def test_headline_line_starts_a_sentence():
+    assert starts("Clashes on the border\nPakistan accused Afghanistan of sheltering fighters.") == ["Pakistan"]
+
+
+def test_blank_line_starts_a_sentence():
+    assert starts("The army said the road was open\n\nResidents said it was closed.") == ["Residents"]
+
+
+def test_wrapped_prose_keeps_its_sentence():
+    text = ("The ministry said on Monday that the talks between the two delegations would resume\n"
+            "Tuesday in the capital.")
+    assert starts(text) == []
+    assert starts("Talks collapsed on\nMonday, officials said.") == []  # a line ending in a function word
+
+
+def test_html_page_through_the_cli(tmp_path):
+    from click.testing import CliRunner
+
+    from claimgraph.cli import main
+
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><head><title>Border clashes</title></head><body><nav>Home | World</nav><article>"
+        "<h1>Border clashes</h1><p>Pakistan accused Afghanistan on Monday of sheltering fighters of the "
+        "Tehreek-e-Taliban Pakistan, a charge Kabul rejected.</p><p>The Pakistani army said its troops had "
+        "repelled an attack by TTP militants near the border crossing.</p></article>"
+        "<footer>Copyright 2025</footer></body></html>", encoding="utf-8")
+    result = CliRunner().invoke(main, ["extract", str(page), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    import json
+
+    data = json.loads(result.output)
+    assert data["document"]["date"] is None  # not the footer's copyright year
+    assert any(s["asserter"] == "author" and s["subject"] == "PAK" and s["event_type"] == "ACCUSE"
+               for s in data["statements"])
+    assert "Home | World" not in data["statements"][0]["quote"]
