@@ -2,9 +2,10 @@
 
 Extracted web pages and wire copy put the headline on its own line without a full stop; the parser would read
 "Clashes on the border\\nPakistan accused ..." as one sentence and make the headline a subject. Rules: a blank
-line always ends a sentence; a single line break ends one when the line before it is short (a headline, at most
-``MAX_TITLE_TOKENS`` words), has no closing punctuation, does not end in a function word, and the next line starts
-with a capital. Hard-wrapped prose keeps its sentences, since its lines are long or end mid-phrase.
+line always ends a sentence; a single line break after the first line ends one when that line is short (a
+headline, at most ``MAX_TITLE_TOKENS`` words), has no closing punctuation, does not end in a function word, and
+the next line starts with a capital. Other single line breaks are left to the parser: presetting boundaries
+changes its parses, and hard-wrapped prose breaks lines mid-sentence.
 """
 
 from __future__ import annotations
@@ -25,12 +26,13 @@ def mark_line_breaks(doc: Doc) -> Doc:
         nxt = token.i + 1
         while nxt < len(doc) and doc[nxt].is_space:
             nxt += 1
+        first_line = line_start == 0
         line = [t for t in doc[line_start : token.i] if not t.is_space]
         line_start = nxt
         if nxt >= len(doc) or not line:
             continue
         blank = token.text.count("\n") >= 2 or any("\n" in doc[k].text for k in range(token.i + 1, nxt))
-        headline = (
+        headline = first_line and (
             len(line) <= MAX_TITLE_TOKENS and line[-1].text[-1:] not in _CLOSING
             and line[-1].lower_ not in _FUNCTION_WORDS and doc[nxt].text[:1].isupper()
         )
