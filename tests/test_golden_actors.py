@@ -7,17 +7,14 @@ base (kb_overlay.yaml only, the bundled files patched out) so that they do not m
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 import pytest
-import spacy
 from pydantic import BaseModel, ConfigDict
 
-import claimgraph.kb as kb_package
 from claimgraph.datafiles import load_yaml, strip_lines
-from claimgraph.kb import knowledge_base
-from claimgraph.nlp.pipeline import MODEL_NAME
+
+from .test_actor_linking import actor_pipeline
 
 GOLDEN = Path(__file__).parent / "golden" / "actors"
 OVERLAY = GOLDEN / "kb_overlay.yaml"
@@ -49,28 +46,9 @@ class GoldenCase(BaseModel):
     aliases: dict[str, str] = {}
 
 
-def hermetic_actor_pipeline(kb_path: Path):
-    """The English model + cg_actor_ruler/cg_actor_linker over ``kb_path`` alone (bundled KB files left out)."""
-    import claimgraph.nlp.actor_linker  # noqa: F401  (registers the factories)
-    import claimgraph.nlp.actor_ruler  # noqa: F401
-
-    empty = Path(tempfile.mkdtemp(prefix="cg-empty-kb-"))
-    original = knowledge_base.package_data_path
-    with pytest.MonkeyPatch.context() as mp:
-        mp.delenv(knowledge_base.KB_ENV, raising=False)
-        mp.setattr(knowledge_base, "package_data_path", lambda *p: empty if p == ("kb",) else original(*p))
-        kb_package._cached.cache_clear()
-        nlp = spacy.load(MODEL_NAME)
-        config = {"kb_paths": [str(kb_path)]}
-        nlp.add_pipe("cg_actor_ruler", before="ner", config=config)
-        nlp.add_pipe("cg_actor_linker", config=config)
-    kb_package._cached.cache_clear()  # the components keep their KB; later callers get the real one
-    return nlp
-
-
 @pytest.fixture(scope="module")
 def nlp():
-    return hermetic_actor_pipeline(OVERLAY)
+    return actor_pipeline(OVERLAY)  # the English model + the actor components over the golden overlay alone
 
 
 def test_corpus_is_big_enough():
