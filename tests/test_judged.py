@@ -204,3 +204,13 @@ def test_stored_offsets_fit_the_shared_texts():
                 words = note.split()
                 for i in range(len(words) - 7):
                     assert " ".join(words[i:i + 8]) not in " ".join(text.split()), (judged.doc, s.id)
+
+
+def test_two_annotations_agree_where_they_say_the_same():
+    from claimgraph.evaluation.judged import agreement
+
+    first = _judged(GOLD)
+    second = _judged([GOLD[0], _gold("g2", SENT2, (77, 85), "REB", "ASSAULT", None)])  # author, not the ministry
+    out = agreement(first, second, TEXT)
+    assert out["second vs first"]["correct"] == 1 and out["second vs first"]["partial"] == 1
+    assert out["first vs second"]["recall"] == 1.0

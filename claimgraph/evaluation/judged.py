@@ -351,3 +351,53 @@ def describe_gold(g: JudgedStatement, judged: JudgedDocument) -> str:
     asserter = AUTHOR if g.asserter == AUTHOR else name(g.asserter)
     neg = " not" if g.negated else ""
     return f"{asserter} {g.stance}:{neg} {name(g.subject)} {g.event} {name(g.object)} ({g.id})"
+
+
+# ---- agreement between two annotators ---------------------------------------------------------------------------
+
+def as_output(judged: JudgedDocument, text: str) -> ExtractionResult:
+    """One annotator's statements as if they were claimgraph's output, to be scored against another's."""
+    from ..models import Actor, Mention
+
+    def actor_id(key: str | None) -> str | None:
+        actor = judged.actor(key)
+        if actor is None:
+            return None
+        if actor.generic:
+            return actor.kb or f"U-{actor.key}"
+        return actor.kb or f"X-{actor.key}"
+
+    actors, mentions = [], []
+    for a in judged.actors:
+        aid = actor_id(a.key)
+        assert aid is not None
+        if aid.startswith(PROVISIONAL_PREFIXES):
+            actors.append(Actor(id=aid, name=a.name, type="other", provisional=True))
+        mentions += [Mention(start=s, end=e, text=text[s:e], actor=aid) for s, e in a.spans]
+    statements = []
+    for g in judged.statements:
+        a, b = g.trigger  # type: ignore[misc]
+        statements.append(Statement(
+            id=g.id, asserter=AUTHOR if g.asserter == AUTHOR else actor_id(g.asserter) or AUTHOR, stance=g.stance,
+            subject=actor_id(g.subject), event_type=g.event, object=actor_id(g.object), negated=g.negated,
+            quote=text[g.span[0]:g.span[1]], start=g.span[0], end=g.span[1], trigger=text[a:b], trigger_start=a,
+            trigger_end=b, rule="annotator", confidence=1.0))
+    return ExtractionResult(document=Document(id=judged.doc, text=text), actors=actors, mentions=mentions,
+                            statements=statements)
+
+
+def agreement(first: JudgedDocument, second: JudgedDocument, text: str) -> dict[str, object]:
+    """How far two annotations of one document agree: each scored as output against the other."""
+    out: dict[str, object] = {}
+    for name, gold, other in (("second vs first", first, second), ("first vs second", second, first)):
+        score = score_document(gold, as_output(other, text))
+        verdicts = Counter(v.verdict for v in score.verdicts)
+        events = [g for g in gold.statements if g.required and not g.same]
+        out[name] = {
+            "statements": len(score.verdicts), **verdicts,
+            "recall": round(sum(1 for g in events if g.id in score.found) / len(events), 3) if events else None,
+            "disagreements": [f"{v.verdict}: {describe(v.statement)} ({v.statement.id})"
+                              + (f" vs {describe_gold(v.gold, gold)}" if v.gold else "")
+                              for v in score.verdicts if v.verdict != "correct"],
+        }
+    return out

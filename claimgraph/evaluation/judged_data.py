@@ -9,6 +9,7 @@ into a working one for editing. The annotation rules are in ``docs/judged-set.md
     python -m claimgraph.evaluation.judged_data check WORKING.yaml ...       # validate working files
     python -m claimgraph.evaluation.judged_data compile WORKING.yaml ...     # write claimgraph/data/judged/
     python -m claimgraph.evaluation.judged_data show DOC_ID                  # a stored file with its words
+    python -m claimgraph.evaluation.judged_data agree FIRST.yaml SECOND.yaml # two annotators of one document
 """
 
 from __future__ import annotations
@@ -260,7 +261,7 @@ def dump_stored(judged: JudgedDocument) -> str:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) < 2 or argv[0] not in ("check", "compile", "show"):
+    if len(argv) < 2 or argv[0] not in ("check", "compile", "show", "agree"):
         print(__doc__, file=sys.stderr)
         return 2
     command, args = argv[0], argv[1:]
@@ -269,6 +270,13 @@ def main(argv: list[str]) -> int:
             for doc_id in args:
                 path = JUDGED_DIR / file_name(doc_id)
                 print(yaml.safe_dump(decompile(load_judged(path)), sort_keys=False, allow_unicode=True, width=120))
+            return 0
+        if command == "agree":
+            from .judged import agreement
+
+            first, second = (compile_working(Path(a)) for a in args[:2])
+            print(yaml.safe_dump(agreement(first, second, document_text(first.doc)[0]), sort_keys=False,
+                                 allow_unicode=True, width=120))
             return 0
         for arg in args:
             judged = compile_working(Path(arg))
