@@ -27,7 +27,7 @@ from sqlalchemy import insert  # noqa: E402
 from claimgraph.models import EVENT_TYPES  # noqa: E402
 from claimgraph.store import ClaimFilter, open_store  # noqa: E402
 from claimgraph.store import schema as t  # noqa: E402
-from claimgraph.store.keys import proposition_key  # noqa: E402
+from claimgraph.identity import proposition_key  # noqa: E402
 
 STANCE_WEIGHTS = {"asserts": 0.8, "denies": 0.1, "predicts": 0.05, "speculates": 0.05}
 CHUNK = 20_000

@@ -13,6 +13,7 @@ from typing import Iterable, Iterator, Sequence
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .dateline import split_dateline
 from .errors import InputError
 from .kb import KnowledgeBase, get_knowledge_base
 from .models import Actor, Document, ExtractionResult, Mention
@@ -92,8 +93,6 @@ def _parallel(extractor: Extractor, documents: Iterable[Document], n_process: in
 
 
 def _body_start(document: Document) -> int:
-    from .nlp.temporal import split_dateline
-
     return split_dateline(document.text)[1]
 
 

@@ -71,7 +71,7 @@ class GazetteerEntry:
 
 
 class Gazetteer:
-    """Names -> places. ``lookup`` gives every entry a name may mean; context picks one (see nlp/places.py)."""
+    """Names -> places. ``lookup`` gives every entry a name may mean; context picks one (see nlp/context/places.py)."""
 
     def __init__(self) -> None:
         self._index: dict[str, list[GazetteerEntry]] = {}

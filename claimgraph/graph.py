@@ -17,7 +17,7 @@ import networkx as nx
 from .datafiles import load_yaml, package_data_path
 from .errors import DataFileError
 from .models import EVENT_TYPES, ExtractionResult
-from .store.keys import actor_key, key_map, map_key
+from .identity import actor_key, key_map, map_key
 
 QUADS = ("verbal_cooperation", "material_cooperation", "verbal_conflict", "material_conflict")
 

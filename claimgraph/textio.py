@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 from typing import IO, Iterator
 
+from .dateline import parse_dateline
 from .errors import InputError
 from .models import Document
 
@@ -74,8 +75,6 @@ def prepare_document(document: Document) -> Document:
     """Fill the date from a dateline when the metadata has none."""
     if document.date is not None:
         return document if document.date_origin else document.model_copy(update={"date_origin": "metadata"})
-    from .nlp.temporal import parse_dateline
-
     dateline = parse_dateline(document.text)
     if dateline.date is None:
         return document

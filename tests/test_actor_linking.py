@@ -1,4 +1,4 @@
-"""Unit and end-to-end tests of the actor ruler and linker (claimgraph.nlp.actor_ruler / actor_linker)."""
+"""Unit and end-to-end tests of the actor ruler and linker (claimgraph.nlp.actors.ruler / linker)."""
 
 from __future__ import annotations
 
@@ -15,11 +15,10 @@ import yaml
 import claimgraph.kb as kb_package
 from claimgraph.errors import DataFileError
 from claimgraph.kb import knowledge_base
-from claimgraph.nlp.acronyms import find_definitions
-from claimgraph.nlp.actor_lexicon import load_description_lexicon, load_sector_lexicon
-from claimgraph.nlp.actor_linker import actor_for_tokens
-from claimgraph.nlp.actor_names import name_variants
-from claimgraph.nlp.anaphora import is_pleonastic
+from claimgraph.nlp.actors.acronyms import find_definitions
+from claimgraph.nlp.actors.lexicons import load_description_lexicon, load_sector_lexicon
+from claimgraph.nlp.actors.names import name_variants
+from claimgraph.nlp.actors.anaphora import is_pleonastic
 from claimgraph.nlp.pipeline import MODEL_NAME
 
 OVERLAY = Path(__file__).parent / "golden" / "actors" / "kb_overlay.yaml"
@@ -30,8 +29,8 @@ REFERENCE = SHARED / "corpus" / "isi-iskp-balochistan-2025-09-19.txt"
 def actor_pipeline(kb_path: Path, base: str | None = MODEL_NAME):
     """``base`` (a model name, or None for a blank English tokenizer) + cg_actor_ruler/cg_actor_linker over
     ``kb_path`` alone: the bundled KB files are patched out so these tests do not move with them."""
-    import claimgraph.nlp.actor_linker  # noqa: F401  (registers the factories)
-    import claimgraph.nlp.actor_ruler  # noqa: F401
+    import claimgraph.nlp.actors.linker  # noqa: F401  (registers the factories)
+    import claimgraph.nlp.actors.ruler  # noqa: F401
 
     empty = Path(tempfile.mkdtemp(prefix="cg-empty-kb-"))
     original = knowledge_base.package_data_path
@@ -142,7 +141,7 @@ def test_ruler_builds_fast_with_thousands_of_names(tmp_path):
     nlp = actor_pipeline(kb_file, base=None)
     kb = nlp.get_pipe("cg_actor_ruler").kb
     # Time the ruler's own build (phrase tables and name index), not the YAML loading of the KB.
-    from claimgraph.nlp import actor_names, actor_ruler
+    from claimgraph.nlp.actors import names as actor_names, ruler as actor_ruler
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(actor_ruler, "get_knowledge_base", lambda paths: kb)
@@ -203,15 +202,6 @@ def test_actors_are_reported_as_of_the_document_date(tmp_path):
     assert (actor.name, actor.type) == ("Old Front", "political_org")
     kb_actor = nlp.get_pipe("cg_actor_linker").kb.actors["OLDNEW"]
     assert (kb_actor.name, kb_actor.type) == ("New Front", "armed_group")  # not mutated
-
-
-def test_actor_for_tokens_prefers_the_mention_at_the_root(nlp):
-    doc = nlp("The spokesman of the ISKP said that Pakistan was to blame.")
-    start = next(t.i for t in doc if t.text == "spokesman")
-    assert actor_for_tokens(doc, start - 1, start + 4).actor_id == "ISKP"
-    pak = next(t.i for t in doc if t.text == "Pakistan")
-    assert actor_for_tokens(doc, pak, pak + 1).actor_id == "PAK"
-    assert actor_for_tokens(doc, 0, 2) is None
 
 
 # ---- the linker with the model ------------------------------------------------------------------------------

@@ -186,7 +186,7 @@ def test_spelling_variants_of_exact_names_do_not_take_other_actors_names(kb: Kno
                                                                        ours: dict[str, list]) -> None:
     # The actor ruler also matches each exact alias with hyphens as spaces (but keeps a leading "The": "The
     # Hindu" is the newspaper, "Hindu" is not).
-    from claimgraph.nlp.actor_names import name_variants
+    from claimgraph.nlp.actors.names import name_variants
 
     for actors in ours.values():
         for actor in actors:

@@ -246,7 +246,7 @@ def test_overlay_reaches_the_component(tmp_path):
     import spacy
     from spacy.tokens import Doc
 
-    from claimgraph.nlp.predicates import PredicateMatcher
+    from claimgraph.nlp.claims.triggers import PredicateMatcher
 
     user = _write(tmp_path, "user.yaml", GOOD_ENTRY)
     vocab = spacy.blank("en").vocab

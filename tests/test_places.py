@@ -14,8 +14,8 @@ from claimgraph.gazetteer import gazetteer_dir, get_gazetteer
 from claimgraph.models import Actor
 from claimgraph.nlp import annotations  # noqa: F401  (registers the Doc extensions)
 from claimgraph.nlp.annotations import MentionSpan, set_mentions
-from claimgraph.nlp.places import PlaceTagger, choose_entry, place_for_tokens
-from claimgraph.nlp.temporal import split_dateline
+from claimgraph.nlp.context.places import PlaceTagger, choose_entry, place_for_tokens
+from claimgraph.dateline import split_dateline
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 

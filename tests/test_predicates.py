@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 import spacy
 
-import claimgraph.nlp.predicates  # noqa: F401  (registers the factory)
+import claimgraph.nlp.claims.triggers  # noqa: F401  (registers the factory)
 from claimgraph.lexicon import load_lexicon
-from claimgraph.nlp.predicates import REPORT, lemma_candidates, modality_of
+from claimgraph.nlp.claims.triggers import REPORT, modality_of
+from claimgraph.nlp.syntax import lemma_candidates
 
 LEX = load_lexicon(use_env=False)
 
@@ -107,7 +108,7 @@ def _hand_doc():
 
 
 def test_hyphen_inside_one_token_without_the_model():
-    from claimgraph.nlp.predicates import PredicateMatcher
+    from claimgraph.nlp.claims.triggers import PredicateMatcher
 
     doc = _hand_doc()
     assert "partnership" in lemma_candidates(doc[1])

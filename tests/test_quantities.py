@@ -10,8 +10,8 @@ from spacy.tokens import Doc
 
 from claimgraph.errors import DataFileError
 from claimgraph.nlp import annotations  # noqa: F401  (registers the Doc extensions)
-from claimgraph.nlp.quantities import QuantityTagger, load_quantity_lexicon, parse_number, quantities_for_tokens
-from claimgraph.nlp.temporal import split_dateline
+from claimgraph.nlp.context.quantities import QuantityTagger, load_quantity_lexicon, parse_number, quantities_for_tokens
+from claimgraph.dateline import split_dateline
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 

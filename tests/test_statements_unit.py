@@ -6,8 +6,8 @@ import spacy
 from spacy.tokens import Doc
 
 from claimgraph.nlp.annotations import MentionSpan, PredicateMatch, set_mentions
-from claimgraph.nlp.modality import load_cues
-from claimgraph.nlp.statements import StatementBuilder
+from claimgraph.nlp.claims.cues import load_cues
+from claimgraph.nlp.claims.statements import StatementBuilder
 
 NLP = spacy.blank("en")
 

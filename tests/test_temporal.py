@@ -12,14 +12,8 @@ from spacy.tokens import Doc
 from claimgraph.errors import DataFileError
 from claimgraph.nlp import annotations  # noqa: F401  (registers the Doc extensions)
 from claimgraph.nlp.annotations import TimeMention
-from claimgraph.nlp.temporal import (
-    TimeTagger,
-    load_time_lexicon,
-    parse_absolute,
-    parse_dateline,
-    split_dateline,
-    time_for_tokens,
-)
+from claimgraph.dateline import parse_dateline, split_dateline
+from claimgraph.nlp.context.time import TimeTagger, load_time_lexicon, parse_absolute, time_for_tokens
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 FRIDAY = dt.date(2025, 9, 19)

@@ -22,13 +22,18 @@ from .common import handle_errors, kb_option, main
               help="Write the figures and the error analysis as Markdown (e.g. docs/accuracy.md).")
 @click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
               help="Processes for the NLP pipeline.")
+@click.option("--split", type=click.Choice(["all", "tune", "report"]), default="all", show_default=True,
+              help="Judged set only: score the tuning or the reporting documents.")
+@click.option("--errors", "show_errors", is_flag=True,
+              help="Also list every error case (false and partial statements, misses) after the figures.")
 @kb_option
 @handle_errors
 def eval_command(dataset: str, path: str | None, limit: int | None, fmt: str, write_docs: str | None, workers: int,
-                 kb_paths: tuple[str, ...]) -> None:
-    """Score claimgraph on DATASET (petrarch2-validation, conflibert-cameo, re3d, wikievents, muc4, or all).
+                 split: str, show_errors: bool, kb_paths: tuple[str, ...]) -> None:
+    """Score claimgraph on DATASET (judged, petrarch2-validation, conflibert-cameo, re3d, wikievents, muc4, or all).
 
-    PATH defaults to ../shared/eval/DATASET next to the repository; with 'all' it is the folder holding them.
+    PATH defaults to ../shared/eval/DATASET next to the repository; with 'all' it is the folder holding them
+    (the judged set reads its texts from that folder's re3d, wikievents and muc4).
     """
     from ..evaluation import DATASETS, EvaluationError, run_dataset
     from ..evaluation.report import render
@@ -42,19 +47,25 @@ def eval_command(dataset: str, path: str | None, limit: int | None, fmt: str, wr
     start = time.time()
     extractor = Extractor(kb_paths=kb_paths)
     results = []
-    for name in names:
-        data_path = (Path(path) / name if dataset == "all" else Path(path)) if path else None
+    # 'all' scores the judged set's two halves apart: figures to report, figures tuned on.
+    runs = [(n, s) for n in names for s in (["report", "tune"] if n == "judged" and dataset == "all" and split == "all"
+                                              else [split])]
+    for name, part in runs:
+        data_path = (Path(path) / name if dataset == "all" and name != "judged" else Path(path)) if path else None
         sub_command = f"claimgraph eval {name}" + (f" {path}" if path and dataset != "all" else "") + \
-            (f" --limit {limit}" if limit else "")
+            (f" --limit {limit}" if limit else "") + (f" --split {part}" if name == "judged" and part != "all" else "")
         click.echo(f"evaluating {name} ...", err=True)
+        options = {"split": part} if name == "judged" else {}
         results.append(run_dataset(name, data_path, limit=limit, n_process=workers, extractor=extractor,
-                                   command=sub_command))
+                                   command=sub_command, **options))
     if write_docs:
         Path(write_docs).write_text(render(results, command, time.time() - start), encoding="utf-8")
         click.echo(f"wrote {write_docs}", err=True)
     if fmt == "json":
         payload = [{"dataset": r.name, "path": r.path, "command": r.command, "seconds": round(r.seconds, 1),
-                    "metrics": [dataclasses.asdict(m) for m in r.metrics], "errors": len(r.errors)} for r in results]
+                    "metrics": [dataclasses.asdict(m) for m in r.metrics],
+                    "errors": [dataclasses.asdict(e) for e in r.errors] if show_errors else len(r.errors)}
+                   for r in results]
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
         return
     from rich.console import Console
@@ -68,3 +79,6 @@ def eval_command(dataset: str, path: str | None, limit: int | None, fmt: str, wr
         for m in r.metrics:
             table.add_row(m.name, f"{m.value:.3f}", m.peer or "", m.support)
         console.print(table)
+        if show_errors:
+            for e in sorted(r.errors, key=lambda e: (e.kind, e.category, e.doc_id)):
+                click.echo(f"{r.name}\t{e.kind}\t{e.category}\t{e.doc_id}\t{e.snippet}\t{e.detail}")

@@ -13,11 +13,13 @@ from typing import Callable
 
 from .common import SHARED_EVAL, DatasetResult, ErrorCase, EvaluationError, Metric, PRF
 
-DATASETS: tuple[str, ...] = ("petrarch2-validation", "conflibert-cameo", "re3d", "wikievents", "muc4")
+DATASETS: tuple[str, ...] = ("judged", "petrarch2-validation", "conflibert-cameo", "re3d", "wikievents", "muc4")
 
 
 def _module(name: str) -> Callable:
-    if name == "petrarch2-validation":
+    if name == "judged":
+        from .judged import evaluate
+    elif name == "petrarch2-validation":
         from .petrarch import evaluate
     elif name == "conflibert-cameo":
         from .conflibert import evaluate
@@ -33,19 +35,21 @@ def _module(name: str) -> Callable:
 
 
 def default_path(name: str) -> Path:
-    return SHARED_EVAL / name
+    """Where a dataset's data are; the judged set's texts come from the other datasets' folders."""
+    return SHARED_EVAL if name == "judged" else SHARED_EVAL / name
 
 
 def run_dataset(name: str, path: str | Path | None = None, limit: int | None = None, n_process: int = 2,
-                extractor=None, command: str = "") -> DatasetResult:
-    """Evaluate one dataset; ``extractor`` defaults to a plain ``Extractor()`` (bundled knowledge base)."""
+                extractor=None, command: str = "", **options) -> DatasetResult:
+    """Evaluate one dataset; ``extractor`` defaults to a plain ``Extractor()`` (bundled knowledge base).
+    ``options`` go to the dataset's scorer (the judged set takes ``split``)."""
     evaluate = _module(name)
     if extractor is None:
         from ..extract import Extractor
 
         extractor = Extractor()
     return evaluate(extractor, Path(path) if path else default_path(name), limit=limit, n_process=n_process,
-                    command=command or f"claimgraph eval {name}" + (f" --limit {limit}" if limit else ""))
+                    command=command or f"claimgraph eval {name}" + (f" --limit {limit}" if limit else ""), **options)
 
 
 __all__ = ["DATASETS", "DatasetResult", "ErrorCase", "EvaluationError", "Metric", "PRF", "default_path",

@@ -4,11 +4,8 @@ Stored files (``claimgraph/data/judged/*.yaml``, one per document) hold document
 labels, never article text; the texts are read from ``../shared/eval`` at run time. Annotators write a
 *working* file instead, with the words themselves (actor forms, trigger words) so it can be written and read
 by people; :func:`compile_working` turns it into the stored form and :func:`decompile` turns a stored file back
-into a working one for editing. The annotation rules are in ``docs/judged-set.md``.
-
-    python -m claimgraph.evaluation.judged_data check WORKING.yaml ...       # validate working files
-    python -m claimgraph.evaluation.judged_data compile WORKING.yaml ...     # write claimgraph/data/judged/
-    python -m claimgraph.evaluation.judged_data show DOC_ID                  # a stored file with its words
+into a working one for editing. The annotation rules are in ``docs/judged-set.md``; the command line for
+annotators is ``python -m claimgraph.evaluation.judged_tool``.
 """
 
 from __future__ import annotations
@@ -16,7 +13,6 @@ from __future__ import annotations
 import functools
 import json
 import re
-import sys
 from pathlib import Path
 from typing import Literal
 
@@ -255,32 +251,5 @@ def dump_stored(judged: JudgedDocument) -> str:
         if not raw.get("alt"):
             raw.pop("alt", None)
     header = ("# Judged development document: offsets into the text in ../shared/eval (not stored here).\n"
-              f"# Read it with: python -m claimgraph.evaluation.judged_data show {judged.doc}\n")
+              f"# Read it with: python -m claimgraph.evaluation.judged_tool show {judged.doc}\n")
     return header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=120, default_flow_style=None)
-
-
-def main(argv: list[str]) -> int:
-    if len(argv) < 2 or argv[0] not in ("check", "compile", "show"):
-        print(__doc__, file=sys.stderr)
-        return 2
-    command, args = argv[0], argv[1:]
-    try:
-        if command == "show":
-            for doc_id in args:
-                path = JUDGED_DIR / file_name(doc_id)
-                print(yaml.safe_dump(decompile(load_judged(path)), sort_keys=False, allow_unicode=True, width=120))
-            return 0
-        for arg in args:
-            judged = compile_working(Path(arg))
-            if command == "compile":
-                JUDGED_DIR.mkdir(parents=True, exist_ok=True)
-                (JUDGED_DIR / file_name(judged.doc)).write_text(dump_stored(judged), encoding="utf-8")
-            print(f"{arg}: ok ({len(judged.actors)} actors, {len(judged.statements)} statements)")
-    except (DataFileError, EvaluationError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

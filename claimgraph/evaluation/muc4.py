@@ -18,6 +18,7 @@ import re
 import time
 from pathlib import Path
 
+from ..identity import is_unnamed_agent
 from ..kb import KnowledgeBase, normalize_name
 from ..models import Document, ExtractionResult
 from .common import PRF, DatasetResult, ErrorCase, EvaluationError, limited, run_extraction, snippet
@@ -90,7 +91,7 @@ def perpetrators(output: ExtractionResult, kb: KnowledgeBase) -> dict[str, list[
         if s.event_type not in ("ASSAULT", "COERCE") or not s.subject or s.stance == "denies":
             continue
         actor = actors.get(s.subject) or kb.get(s.subject)
-        if actor is None or actor.type in NOT_ORGANISATIONS or actor.id.startswith("U-"):  # U-: unnamed ("gunmen")
+        if actor is None or actor.type in NOT_ORGANISATIONS or is_unnamed_agent(actor.id):  # "gunmen"
             continue
         names = found.setdefault(actor.id, [])
         if s.subject_text:

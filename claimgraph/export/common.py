@@ -15,7 +15,7 @@ from typing import Iterable, Iterator
 from ..errors import ClaimgraphError
 from ..kb import KnowledgeBase
 from ..models import AUTHOR, Actor, ExtractionResult
-from ..store.keys import actor_key, key_map, map_key
+from ..identity import actor_key, key_map, map_key
 
 # PLOVER's numeric ``quad_code`` for each quad class of data/ontology/plover.yaml.
 _QUAD_NUMBERS = {"verbal_cooperation": 1, "material_cooperation": 2, "verbal_conflict": 3, "material_conflict": 4}

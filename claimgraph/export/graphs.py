@@ -13,7 +13,7 @@ import networkx as nx
 
 from ..kb import KnowledgeBase
 from ..models import ExtractionResult
-from ..store.keys import key_map, map_key
+from ..identity import key_map, map_key
 from .common import ExportOptions, ExportSummary, ResultTap, xml_safe
 
 _NODE_FIELDS = ("name", "type", "country", "code", "provisional")

@@ -28,13 +28,13 @@ SUPPORTED_MODELS = (MODEL_NAME,)
 # Importing these modules registers their factories with spaCy.
 COMPONENT_MODULES = (
     "claimgraph.nlp.line_breaks",
-    "claimgraph.nlp.actor_ruler",
-    "claimgraph.nlp.actor_linker",
-    "claimgraph.nlp.temporal",
-    "claimgraph.nlp.places",
-    "claimgraph.nlp.quantities",
-    "claimgraph.nlp.predicates",
-    "claimgraph.nlp.statements",
+    "claimgraph.nlp.actors.ruler",
+    "claimgraph.nlp.actors.linker",
+    "claimgraph.nlp.context.time",
+    "claimgraph.nlp.context.places",
+    "claimgraph.nlp.context.quantities",
+    "claimgraph.nlp.claims.triggers",
+    "claimgraph.nlp.claims.statements",
 )
 
 

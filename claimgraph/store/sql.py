@@ -19,7 +19,7 @@ from . import schema as t
 from .base import PendingDocument, Store
 from .dialects import Dialect, SqliteDialect
 from ..kb import normalize_name
-from .keys import actor_key, key_map, map_key, proposition_key
+from ..identity import actor_key, key_map, map_key, proposition_key
 from .models import StoredDocument, StoreStats
 from .neardup import THRESHOLD, Signature, similarity
 from .queries import QueryMixin

@@ -17,24 +17,28 @@ statement in its own right. Rules (``Frame.rule``):
 from __future__ import annotations
 
 import functools
-import re
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from typing import Iterable
 
 from spacy.tokens import Doc, Span, Token
 
-from ..models import Actor
-from .annotations import MentionSpan, PredicateMatch, doc_actors, mention_at, set_mentions
-from .roles import Arg, LightVerbs, conjuncts, possessor_fallback, resolve, resolve_all, verb_subjects
+from ..actors.arguments import Arg, possessor_fallback, resolve, resolve_all
+from ..actors.provisional import AnonymousSources, anonymous_source
+from ..annotations import PredicateMatch, mention_at
+from ..syntax import conjuncts
+from .roles import LightVerbs, verb_subjects
+
 
 @functools.lru_cache(maxsize=1)
 def charge_nouns() -> frozenset[str]:
     """Nouns that name an accusation or a claim ("a charge that X denies"), from the nominal frames of
     attribution.yaml."""
-    from ..lexicon import load_lexicon
+    from ...lexicon import load_lexicon
 
     nominal = load_lexicon().nominal
     return frozenset(l for n in nominal if n.speech_act == "ACCUSE" or n.id == "claim_noun" for l in n.lemmas)
+
+
 # Verbs of these types that take an infinitive carry what they ask for or threaten: "X urged Y to withdraw",
 # "X threatened to impose sanctions on Y". The carried event is the speaker's prediction, not a fact.
 REQUEST_TYPES = frozenset(("REQUEST", "THREATEN"))
@@ -53,13 +57,6 @@ class Frame:
     target_is_subject: bool = False
     answers: Frame | None = None  # the accusation a denial answers ("a charge that X denies")
     content_tokens: set[int] = field(default_factory=set)
-
-
-@dataclass
-class AnonymousSources:
-    """Which nouns make an anonymous source and the actor type each becomes (from attribution.yaml)."""
-
-    actor_type: Callable[[str, Iterable[str]], str | None]  # (head lemma, modifier lemmas) -> type or None
 
 
 def is_reporting(match: PredicateMatch) -> bool:
@@ -249,53 +246,6 @@ def _speaker(doc: Doc, token: Token, anon: AnonymousSources) -> Arg:
     if source is not None:
         return Arg(token.i, source, arg.text, "anonymous-source", 0.8)
     return arg
-
-
-_SLUG = re.compile(r"[^A-Z0-9]+")
-
-
-def anonymous_source(doc: Doc, token: Token, anon: AnonymousSources) -> str | None:
-    """Make (or reuse) an actor for an unnamed source such as "security officials" or "intelligence inputs"."""
-    modifiers = [c for c in token.lefts if c.dep_ in ("amod", "compound", "nmod") and c.pos_ in ("ADJ", "NOUN", "PROPN")]
-    actor_type = anon.actor_type(token.lemma_.lower(), [m.lemma_.lower() for m in modifiers])
-    if actor_type is None:
-        return None
-    words = [m.text for m in modifiers if m.lemma_.lower() not in _VAGUE]
-    name = " ".join([*words, token.text])
-    actor_id = "ANON-" + _SLUG.sub("-", name.upper()).strip("-")
-    actors = doc_actors(doc)
-    if actor_id not in actors:
-        actors[actor_id] = Actor(id=actor_id, name=f"unnamed {name.lower()}", type=actor_type, provisional=True,
-                                 description="anonymous source")
-    start = min([token.i] + [m.i for m in modifiers])
-    if mention_at(doc, token.i) is None:
-        mentions = list(doc._.cg_mentions or [])
-        mentions.append(MentionSpan(start, token.i + 1, actor_id, "anonymous-source", 0.8))
-        set_mentions(doc, mentions)
-    return actor_id
-
-
-def provisional_speaker(doc: Doc, token: Token) -> str:
-    """A provisional actor for a speaker phrase outside the knowledge base ("the spokesman of the ministry")."""
-    from .roles import phrase_text
-
-    name = phrase_text(token)
-    words = name.split()
-    if words and words[0].lower() in ("the", "a", "an"):
-        name = " ".join(words[1:]) or name
-    actor_id = "X-" + _SLUG.sub("-", name.upper()).strip("-")[:60]
-    actors = doc_actors(doc)
-    if actor_id not in actors:
-        actors[actor_id] = Actor(id=actor_id, name=name, type="person" if token.ent_type_ == "PERSON" else "other",
-                                 provisional=True, description="speaker outside the knowledge base")
-    if mention_at(doc, token.i) is None:
-        mentions = list(doc._.cg_mentions or [])
-        mentions.append(MentionSpan(token.left_edge.i, token.i + 1, actor_id, "speaker", 0.6))
-        set_mentions(doc, mentions)
-    return actor_id
-
-
-_VAGUE = frozenset("recent other some several many senior top unnamed anonymous certain few".split())
 
 
 def _link_charges(doc: Doc, frames: list[Frame], earlier: list[Frame]) -> None:

@@ -37,9 +37,9 @@ from typing import Callable
 
 from spacy.tokens import Doc, Token
 
-from ..models import Actor
-from .actor_lexicon import Description, DescriptionLexicon, Pronoun
-from .annotations import MentionSpan
+from ...models import Actor
+from .lexicons import Description, DescriptionLexicon, Pronoun
+from ..annotations import MentionSpan
 
 ActorOf = Callable[[str], "Actor | None"]
 CountrySuffix = Callable[[str, tuple[str, ...]], "str | None"]

@@ -11,9 +11,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..datafiles import LINE_KEY, load_yaml, package_data_path, validate_record
-from ..errors import DataFileError
-from ..models import ActorType
+from ...datafiles import LINE_KEY, load_yaml, package_data_path, validate_record
+from ...errors import DataFileError
+from ...models import ActorType
 
 
 class _Record(BaseModel):

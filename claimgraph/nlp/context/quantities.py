@@ -17,10 +17,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from ..datafiles import load_yaml, package_data_path, validate_record
-from ..errors import DataFileError
-from ..models import Quantity
-from .annotations import QuantityMention
+from ...datafiles import load_yaml, package_data_path, validate_record
+from ...errors import DataFileError
+from ...models import Quantity
+from ..annotations import QuantityMention
 
 _WORD_NUMBERS = {
     w: i for i, w in enumerate(

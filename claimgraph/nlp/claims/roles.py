@@ -13,8 +13,9 @@ Rules (in ``Arg.rule``):
   "backing of X"), ``light-give`` ("X gave Y a free hand"), ``light-receive`` ("Y had the backing of X"),
   ``role-of`` ("the role of X in the strikes"), ``copula`` ("the target for X is Y"), ``symmetric`` ("a nexus
   between X and Y", "the X-Y partnership");
-- any argument: ``possessor`` (an attack on "its camps" hits the camps' owner), ``pair`` ("between the two" ->
-  the two parties of the previous statement).
+- any argument: the phrase is resolved to an actor by ``nlp/actors/arguments.py`` (``+appos``, ``+member``,
+  ``possessor`` ...); ``pair`` ("between the two" -> the two parties of the previous statement) is filled by
+  the statement builder.
 
 A role whose phrase resolves to no actor keeps its text but no actor id: it is never guessed.
 """
@@ -25,24 +26,14 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
-from .annotations import PredicateMatch, mention_at
-from .wordclasses import word_classes
+from ..actors.arguments import RELATIVE_PRONOUNS, Arg, possessor_fallback, resolve, resolve_all
+from ..annotations import PredicateMatch, mention_at
+from ..syntax import lemma_in, prep_objects
+from ..wordclasses import word_classes
 
 SUBJ_DEPS = ("nsubj", "csubj")
 PASS_SUBJ_DEPS = ("nsubjpass", "csubjpass")
-RELATIVE_PRONOUNS = ("which", "who", "that", "whom", "whose")
 COPULAS = frozenset(("be",))
-
-
-@dataclass
-class Arg:
-    """One resolved (or unresolved) argument of an event."""
-
-    token: int
-    actor_id: str | None
-    text: str
-    rule: str
-    confidence: float = 1.0
 
 
 @dataclass
@@ -64,103 +55,8 @@ class LightVerbs:
     object_control: frozenset[str]  # "ask X to V": X does V
 
 
-def lemma_in(token: Token, words: frozenset[str]) -> bool:
-    """Whether any reading of the token's lemma is in ``words`` (the lemmatizer misreads "staged" as "stag")."""
-    from .predicates import lemma_candidates
-
-    return any(w in words for w in lemma_candidates(token))
-
-
-def phrase_text(token: Token) -> str:
-    """The noun phrase a token heads, without trailing clauses: "the complete backing"."""
-    doc = token.doc
-    start = token.left_edge.i
-    end = token.i + 1
-    for child in token.rights:
-        if child.dep_ in ("compound", "flat", "appos", "nummod") or (child.dep_ == "punct" and child.text in "()"):
-            end = max(end, child.right_edge.i + 1)
-        else:
-            break
-    return doc[start:end].text
-
-
-def conjuncts(token: Token) -> list[Token]:
-    """The token and every token coordinated with it ("X and Y", "both X and Y", "X as well as Y")."""
-    out = [token]
-    for child in token.children:
-        if child.dep_ == "conj":
-            out.extend(conjuncts(child))
-    return out
-
-
-def resolve(doc: Doc, token: Token, rule: str, confidence: float = 1.0, depth: int = 0) -> Arg:
-    """An Arg for the phrase headed by ``token``: the actor a mention gives it, or none."""
-    mention = mention_at(doc, token.i)
-    if mention and mention.actor_id:
-        return Arg(token.i, mention.actor_id, phrase_text(token), rule, confidence * mention.confidence)
-    if depth < 3 and token.lower_ in RELATIVE_PRONOUNS and token.head.dep_ in ("relcl", "acl"):
-        antecedent = token.head.head
-        arg = resolve(doc, antecedent, "relative", confidence * 0.95, depth + 1)
-        if arg.actor_id:
-            return arg
-    for child in token.children:
-        if child.dep_ in ("appos", "compound") and child.i != token.i:
-            m = mention_at(doc, child.i)
-            if m and m.actor_id and child.dep_ == "appos":
-                return Arg(token.i, m.actor_id, phrase_text(token), rule + "+appos", confidence * m.confidence)
-    words = word_classes()
-    for child in token.children:
-        # "the branch, known as ISKP": the name the phrase is given
-        if child.dep_ in ("acl", "relcl") and child.lemma_.lower() in words.naming:
-            named = [g for g in child.children if g.dep_ == "oprd"] + _prep_objects(child, ("as",))
-            for name in named:
-                m = mention_at(doc, name.i)
-                if m and m.actor_id:
-                    return Arg(token.i, m.actor_id, phrase_text(token), rule + "+named", confidence * m.confidence)
-    if token.lemma_.lower() in words.member:
-        # "envoys from Veldoria", "fighters of the TTP"
-        for source in _prep_objects(token, ("from", "of")):
-            m = mention_at(doc, source.i)
-            if m and m.actor_id:
-                return Arg(token.i, m.actor_id, phrase_text(token), rule + "+member", confidence * 0.9 * m.confidence)
-    # "the Pakistan Army" is one mention; "ISKP fighters" is a mention inside a larger phrase.
-    compound = [c for c in token.lefts if c.dep_ in ("compound", "amod", "nmod")]
-    for child in compound:
-        m = mention_at(doc, child.i)
-        if m and m.actor_id and token.pos_ in ("NOUN", "PROPN") and token.lemma_.lower() in word_classes().member:
-            return Arg(token.i, m.actor_id, phrase_text(token), rule + "+member", confidence * 0.9 * m.confidence)
-    return Arg(token.i, None, phrase_text(token), rule, confidence)
-
-
-def resolve_all(doc: Doc, tokens: list[Token], rule: str, confidence: float = 1.0) -> list[Arg]:
-    args: list[Arg] = []
-    for token in tokens:
-        for conj in conjuncts(token):
-            args.append(resolve(doc, conj, rule if conj is token else rule + "+conj", confidence))
-    return args
-
-
 def _prep_objects_of(preps: list[Token]) -> list[Token]:
     return [c for p in preps for c in p.children if c.dep_ in ("pobj", "pcomp")]
-
-
-def _prep_objects(head: Token, preps: list[str] | tuple[str, ...]) -> list[Token]:
-    out = []
-    for child in head.children:
-        # "sent aid to X": the parser sometimes labels the preposition itself "dative"
-        if (child.dep_ in ("prep", "agent") or (child.dep_ == "dative" and child.pos_ == "ADP")) and (
-            child.lower_ in preps
-        ):
-            for c in child.children:
-                if c.dep_ == "pobj":
-                    out.append(c)
-                elif c.dep_ == "pcomp":
-                    # "with X and Y relating to ...": the parser makes X the subject of the participle.
-                    subjects = [g for g in c.children if g.dep_ == "nsubj"]
-                    out.extend(subjects or [c])
-        elif child.dep_ == "prt" and child.lower_ in preps:  # "go all out against": particle then prep
-            out.extend(c for c in child.children if c.dep_ == "pobj")
-    return out
 
 
 def is_passive(head: Token, depth: int = 0) -> bool:
@@ -178,10 +74,10 @@ def verb_subjects(doc: Doc, head: Token, light: LightVerbs, depth: int = 0) -> l
     if depth > 4:
         return []
     if is_passive(head):
-        agents = _prep_objects(head, ("by",))
+        agents = prep_objects(head, ("by",))
         if not agents:  # "was struck and killed by an airstrike": coordinated participles share the agent
             for other in [c for c in head.children if c.dep_ == "conj"] + ([head.head] if head.dep_ == "conj" else []):
-                agents = _prep_objects(other, ("by",))
+                agents = prep_objects(other, ("by",))
                 if agents:
                     break
         return resolve_all(doc, agents, "passive")
@@ -270,11 +166,11 @@ def verb_objects(doc: Doc, head: Token, match: PredicateMatch) -> list[Arg]:
     ]
     carried_preps = tuple(dict.fromkeys((*preps, "with", "to", "against", "on", "upon")))
     for noun in carriers:
-        found = resolve_all(doc, _prep_objects(noun, carried_preps), "prep")
+        found = resolve_all(doc, prep_objects(noun, carried_preps), "prep")
         out += [possessor_fallback(doc, a) for a in found]
     if carriers and not out:  # "launched an assault on X": the parser hangs the target on the verb
         out += [possessor_fallback(doc, a)
-                for a in resolve_all(doc, _prep_objects(head, carried_preps), "prep")]
+                for a in resolve_all(doc, prep_objects(head, carried_preps), "prep")]
     direct = [c for c in direct if c not in carriers]
     if extra.get("secondary_object"):
         # "declare X a terror organisation": the category noun is attached as appos/oprd/second dobj, or the
@@ -283,7 +179,7 @@ def verb_objects(doc: Doc, head: Token, match: PredicateMatch) -> list[Arg]:
             direct += [g for g in clause.children if g.dep_ in ("nsubj", "nsubjpass")]
         direct = [c for c in direct if mention_at(doc, c.i)] or direct[:1]
     out += resolve_all(doc, direct, "active")
-    out += resolve_all(doc, _prep_objects(head, preps), "prep")
+    out += resolve_all(doc, prep_objects(head, preps), "prep")
     # "the group that X attacked": the relative pronoun is the object.
     if head.dep_ == "relcl" and not out:
         rel = [c for c in head.children if c.dep_ == "dobj" and c.lower_ in RELATIVE_PRONOUNS]
@@ -298,37 +194,6 @@ def _has_to(token: Token) -> bool:
 
 def _is_light_noun(token: Token) -> bool:
     return token.lemma_.lower() in word_classes().carrier
-
-
-def possessor_fallback(doc: Doc, arg: Arg) -> Arg:
-    """An unresolved object whose possessor is an actor stands for that actor: "its training camps"."""
-    if arg.actor_id:
-        return arg
-    token = doc[arg.token]
-    if token.lemma_.lower() in word_classes().part:
-        return arg  # "the group's branch" is not the group
-    kb = doc._.cg_kb
-    for child in token.children:
-        # "the Russian building": a demonym on a target stands for the country (as event coders code it)
-        if child.dep_ == "amod" and kb is not None and child.text[:1].isupper():
-            country = next((e.actor_id for e in kb.lookup(child.text) if e.kind == "demonym"), None)
-            if country:
-                return Arg(arg.token, country, arg.text, "possessor-demonym", arg.confidence * 0.7)
-    for child in token.children:
-        # "its training camps", "the army's convoy", and "two TTP camps": what belongs to an actor stands for it
-        if child.dep_ == "poss" or (child.dep_ == "compound" and mention_at(doc, child.i)):
-            owner = resolve(doc, child, "possessor", 0.8)
-            if owner.actor_id:
-                owner.text = arg.text
-                return owner
-        if child.dep_ == "compound":  # "the last ISIS group bastion": the owner sits deeper in the compound
-            inner = next((t for t in child.subtree if mention_at(doc, t.i)), None)
-            if inner is not None:
-                owner = resolve(doc, inner, "possessor", 0.75)
-                if owner.actor_id:
-                    owner.text = arg.text
-                    return owner
-    return arg
 
 
 def _relabel(args: list[Arg], rule: str, factor: float) -> list[Arg]:
@@ -360,10 +225,10 @@ def noun_roles(doc: Doc, head: Token, match: PredicateMatch, light: LightVerbs) 
     object_preps = list(extra.get("object_preps") or ("to", "against", "on", "for"))
     (subject_preps if of_role == "subject" else object_preps).append("of")
     subjects = resolve_all(doc, [c for c in head.children if c.dep_ == "poss"], "possessive")
-    subjects += resolve_all(doc, _prep_objects(head, subject_preps), "noun-prep")
+    subjects += resolve_all(doc, prep_objects(head, subject_preps), "noun-prep")
     compounds = [c for c in head.lefts if c.dep_ in ("compound", "nmod", "amod") and _agentive(doc, c)]
     subjects += resolve_all(doc, compounds, "compound", 0.9)
-    objects = resolve_all(doc, _prep_objects(head, object_preps), "noun-prep")
+    objects = resolve_all(doc, prep_objects(head, object_preps), "noun-prep")
     if not objects and head.dep_ == "pobj":
         # PP attachment: "questions about X's support to Y" often hangs "to Y" on "questions".
         holder = head.head.head
@@ -378,13 +243,13 @@ def noun_roles(doc: Doc, head: Token, match: PredicateMatch, light: LightVerbs) 
             receivers += [g for c in verb.children if c.dep_ == "dative" and c.pos_ == "ADP" for g in c.children
                           if g.dep_ == "pobj"]
             receivers += [c for c in verb.children if c.dep_ == "dobj" and c is not head]
-            receivers += _prep_objects(verb, ("to",))
+            receivers += prep_objects(verb, ("to",))
             objects = objects or resolve_all(doc, receivers, "light-give", 0.9)
         elif lemma_in(verb, light.perform):
             subjects = subjects or _relabel(verb_subjects(doc, verb, light), "light-perform", 0.9)
         elif lemma_in(verb, light.receive):
             objects = objects or _relabel(verb_subjects(doc, verb, light), "light-receive", 0.85)
-            subjects = subjects or resolve_all(doc, _prep_objects(verb, ("from", "of")), "light-receive", 0.85)
+            subjects = subjects or resolve_all(doc, prep_objects(verb, ("from", "of")), "light-receive", 0.85)
             if lemma_in(verb, light.desire):
                 # "X needs the support of Y" is X asking Y: a request from X to Y.
                 roles.desired = True
@@ -398,7 +263,7 @@ def noun_roles(doc: Doc, head: Token, match: PredicateMatch, light: LightVerbs) 
     if not subjects and head.dep_ == "pobj" and head.head.lower_ == "in":
         owner = head.head.head
         if owner.lemma_.lower() in word_classes().role:
-            holders = [c for c in owner.children if c.dep_ == "poss"] + _prep_objects(owner, ("of",))
+            holders = [c for c in owner.children if c.dep_ == "poss"] + prep_objects(owner, ("of",))
             subjects = resolve_all(doc, holders, "role-of", 0.85)
     roles.subjects = [a for a in subjects if a.actor_id] or subjects[:1]
     roles.objects = [possessor_fallback(doc, a) for a in objects]
@@ -419,12 +284,12 @@ def _agentive(doc: Doc, token: Token) -> bool:
 def symmetric_parties(doc: Doc, head: Token) -> list[Arg]:
     """Both parties of a nexus/partnership/deal: "between X and Y", "the X-Y partnership", "X's deal with Y"."""
     parties: list[Arg] = []
-    between = _prep_objects(head, ("between", "among", "amongst"))
+    between = prep_objects(head, ("between", "among", "amongst"))
     parties += resolve_all(doc, between, "symmetric")
     for child in head.lefts:
         if child.dep_ in ("compound", "poss", "nmod", "amod"):
             parties += [resolve(doc, t, "symmetric") for t in child.subtree if mention_at(doc, t.i)]
-    parties += resolve_all(doc, _prep_objects(head, ("with",)), "symmetric")
+    parties += resolve_all(doc, prep_objects(head, ("with",)), "symmetric")
     seen: set[str] = set()
     unique = [a for a in parties if not a.actor_id and doc[a.token].lower_ in word_classes().pair][:1]
     for arg in parties:

@@ -19,8 +19,9 @@ from typing import Any, Sequence
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from ..lexicon import Constraints, Lexicon, ModalityCue, PredicateEntry, load_lexicon
-from .annotations import PredicateMatch
+from ...lexicon import Constraints, Lexicon, ModalityCue, PredicateEntry, load_lexicon
+from ..annotations import PredicateMatch
+from ..syntax import hyphen_joined, lemma_candidates, token_pos
 
 REPORT = "REPORT"  # event_type of a reporting frame whose speech act is not itself a PLOVER event
 
@@ -35,54 +36,10 @@ def _lemma(token: Token) -> str:
 
 def _words(token: Token) -> set[str]:
     words = {token.lemma_.lower(), token.lower_}
-    joined = _hyphen_joined(token)
+    joined = hyphen_joined(token)
     if joined:
         words.add(joined)
     return words
-
-
-def _hyphen_joined(token: Token) -> str | None:
-    """"cease-fire" split by the tokenizer into "cease", "-", "fire": the whole word, seen from "fire"."""
-    i = token.i
-    if i >= 2 and token.doc[i - 1].text == "-" and not token.doc[i - 1].whitespace_ and not token.doc[i - 2].whitespace_:
-        return f"{token.doc[i - 2].lower_}-{token.lower_}"
-    return None
-
-
-def token_pos(token: Token) -> str | None:
-    """verb / noun / adj from the fine tag (participles count as verbs), or None for other words."""
-    tag = token.tag_
-    if tag.startswith("VB") and token.pos_ != "AUX":
-        return "verb"
-    if tag in ("NNS", "NN") and token.dep_ in ("acl", "relcl", "ccomp", "ROOT", "conj") and any(
-        c.dep_ == "dobj" for c in token.children
-    ):
-        return "verb"  # "that the agency arms the group": a noun with a direct object is a verb the tagger missed
-    if tag in ("NN", "NNS"):
-        return "noun"
-    if tag.startswith("JJ"):
-        return "adj"
-    return {"VERB": "verb", "NOUN": "noun", "ADJ": "adj"}.get(token.pos_)
-
-
-def lemma_candidates(token: Token) -> list[str]:
-    """The lemma, the lower-cased form, and for "ISKP-ISI-partnership"-like tokens the last part."""
-    out = [_lemma(token), token.lower_]
-    joined = _hyphen_joined(token)
-    if joined:
-        out.append(joined)
-    low, tag = token.lower_, token.tag_
-    # The lemmatizer misreads some regular forms ("fined" -> "fin", "waged" -> "wag"): add naive stems.
-    if tag in ("VBD", "VBN") and low.endswith("ed"):
-        out += [low[:-1], low[:-2]]
-    elif tag == "VBG" and low.endswith("ing"):
-        out += [low[:-3] + "e", low[:-3]]
-    elif tag in ("VBZ", "NNS") and low.endswith("s"):
-        out.append(low[:-1])
-    if "-" in token.text.strip("-"):
-        last = token.lower_.rsplit("-", 1)[1]
-        out += [last, last[:-1] if last.endswith("s") and len(last) > 3 else last]
-    return list(dict.fromkeys(w for w in out if w))
 
 
 def _extended_children(token: Token) -> list[Token]:
@@ -382,10 +339,6 @@ def modality_of(doc: Doc, head: int, lexicon: Lexicon | None = None) -> Modality
     return result
 
 
-def matches_by_head(doc: Doc) -> dict[int, PredicateMatch]:
-    return {m.head: m for m in doc._.cg_predicates or []}
-
-
 @Language.factory(
     "cg_predicates",
     default_config={"lexicon_paths": []},
@@ -397,6 +350,5 @@ def make_predicate_matcher(nlp: Language, name: str, lexicon_paths: list[str]) -
 
 
 __all__ = [
-    "PredicateMatcher", "Modality", "modality_of", "matches_by_head", "check_constraints", "lemma_candidates",
-    "token_pos", "REPORT", "make_predicate_matcher",
+    "PredicateMatcher", "Modality", "modality_of", "check_constraints", "REPORT", "make_predicate_matcher",
 ]

@@ -9,8 +9,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from ..kb import KnowledgeBase, NameEntry, normalize_name
-from ..models import Actor
+from ...kb import KnowledgeBase, NameEntry, normalize_name
+from ...models import Actor
 
 # spaCy entity label of a knowledge-base actor, by actor type.
 LABEL_BY_TYPE = {"country": "GPE", "population": "NORP", "person": "PERSON"}

@@ -10,10 +10,11 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from ..lexicon import Lexicon, load_lexicon
-from .attribution import AnonymousSources
+from ...lexicon import Lexicon, load_lexicon
+from ..actors.provisional import AnonymousSources
+from ..wordclasses import WordClasses, word_classes
 from .roles import LightVerbs
-from .wordclasses import WordClasses, word_classes
+
 
 @dataclass(frozen=True)
 class Cues:

@@ -21,9 +21,9 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-from ..gazetteer import DEFAULT_MIN_CITY_POPULATION, Gazetteer, GazetteerEntry, get_gazetteer
-from ..models import Place
-from .annotations import PlaceMention
+from ...gazetteer import DEFAULT_MIN_CITY_POPULATION, Gazetteer, GazetteerEntry, get_gazetteer
+from ...models import Place
+from ..annotations import PlaceMention
 
 PLACE_LABELS = ("GPE", "LOC", "FAC")
 # Prepositions that put an event somewhere. "from" and "to" are left out: they name origins and destinations.

@@ -3,7 +3,7 @@
 Every name, alias and metonym of every actor is a phrase matched case-insensitively (on token LOWER), and every
 exact alias, plus any all-caps alias ("US", "ISI"), case-sensitively (on ORTH). Phrases are split by the pipeline's
 own tokenizer, so hyphenated names ("Jaish-e-Mohammed" -> Jaish - e - Mohammed) match the way the text is split,
-and spelling variants are added automatically (``actor_names.name_variants``: hyphen or space, with or without
+and spelling variants are added automatically (``names.name_variants``: hyphen or space, with or without
 "al-", either apostrophe). Matches become ``doc.ents`` with the actor id as ``ent_id_``; the longest match wins and
 tokens outside matches are left for ``ner``. Demonyms are not phrases: the linker reads them in context.
 
@@ -26,8 +26,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from ..kb import NameEntry, get_knowledge_base
-from .actor_names import entity_label, looks_like_acronym, name_index, name_variants
+from ...kb import NameEntry, get_knowledge_base
+from .names import entity_label, looks_like_acronym, name_index, name_variants
 
 RULED_KINDS = ("name", "alias", "metonym", "weak")
 # Short words that join the parts of transliterated names ("Jaish-e-Mohammed", "Harakat-ul-Mujahideen").

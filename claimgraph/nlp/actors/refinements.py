@@ -1,23 +1,17 @@
 """Refinements the actor linker makes once names are linked: unnamed agents, shared weak names, titled people.
 
-Split from actor_linker.py to keep modules small; each function takes the linker (for its knowledge base and
-lexicons) and the per-document state.
+Each works on the linker's per-document state (state.py), whose ``actors`` holds the knowledge base, the
+sector nouns and the document's own actors.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from ..models import Actor
-from .annotations import MentionSpan
-
-from .actor_linker import CONFIDENCE, _lemma, _slug  # imported when the linker first calls in: no cycle
-
-if TYPE_CHECKING:
-    from .actor_linker import ActorLinker, _DocState
+from ..annotations import MentionSpan
+from ..syntax import noun_lemma
+from .state import LINK_CONFIDENCE, LinkState
 
 
-def generic_agents(linker: ActorLinker, st: _DocState) -> None:
+def generic_agents(st: LinkState, generic_types: dict[str, str]) -> None:
     """"Gunmen stormed ...", "killing 30 people", "protesters marched": an argument headed by a noun for unnamed
     agents or victims becomes a provisional actor named by its phrase (modifiers kept, numbers and
     determiners dropped), as event datasets code "unidentified gunmen" or "civilians"."""
@@ -28,7 +22,7 @@ def generic_agents(linker: ActorLinker, st: _DocState) -> None:
             continue
         if token.dep_ not in ("nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos", "dative", "attr"):
             continue
-        actor_type = linker.generic_types.get(_lemma(token))
+        actor_type = generic_types.get(noun_lemma(token))
         if actor_type is None:
             continue
         if any(c.dep_ in ("compound", "amod", "nmod", "poss") and not st.free(c.i, c.i + 1) for c in token.lefts):
@@ -43,14 +37,11 @@ def generic_agents(linker: ActorLinker, st: _DocState) -> None:
         ):
             start -= 1
         name = doc[start : token.i + 1].text
-        actor_id = "U-" + _slug(name)  # U-: unnamed ("gunmen"), never merged with a named actor
-        if actor_id not in st.actors:
-            st.actors[actor_id] = Actor(id=actor_id, name=name, type=actor_type, provisional=True,
-                                        description="unnamed actor")
-        st.add(MentionSpan(start, token.i + 1, actor_id, "generic", CONFIDENCE.get("generic", 0.5)))
+        actor_id = st.actors.unnamed(name, actor_type)
+        st.add(MentionSpan(start, token.i + 1, actor_id, "generic", LINK_CONFIDENCE["generic"]))
 
 
-def rechoose_shared_names(linker: ActorLinker, st: _DocState) -> None:
+def rechoose_shared_names(st: LinkState) -> None:
     """A name several actors share only weakly ("Congress": India's party, the US legislature, Nepal's party)
     goes to the claimant whose country the rest of the document is about, not to the first in the alphabet."""
     doc = st.doc
@@ -58,13 +49,13 @@ def rechoose_shared_names(linker: ActorLinker, st: _DocState) -> None:
     named: set[str] = set()  # actors named by a full (not weak) name somewhere in the document
     weak_mentions = []
     for m in st.mentions:
-        actor = linker.actor_of(st, m.actor_id) if m.actor_id else None
+        actor = st.actors.get(m.actor_id) if m.actor_id else None
         if actor is not None and actor.country:
             countries[actor.country] = countries.get(actor.country, 0) + 1
         if m.rule not in ("kb", "exact") or not m.actor_id:
             continue
-        entries = linker.kb.lookup(doc[m.start : m.end].text)
-        claimants = {e.actor_id for e in entries if e.actor_id in linker.kb.actors}
+        entries = st.actors.kb.lookup(doc[m.start : m.end].text)
+        claimants = {e.actor_id for e in entries if e.actor_id in st.actors.kb.actors}
         if entries and all(e.kind == "weak" for e in entries) and len(claimants) > 1:
             weak_mentions.append((m, claimants))
         else:
@@ -75,12 +66,12 @@ def rechoose_shared_names(linker: ActorLinker, st: _DocState) -> None:
         if len(earlier) == 1:
             m.actor_id = earlier[0]
             continue
-        if all(linker.kb.actors[c].type == "person" for c in claimants):
+        if all(st.actors.kb.actors[c].type == "person" for c in claimants):
             st.remove(m)  # a bare surname several people share: unlinked rather than guessed
             continue
 
         def support(actor_id: str) -> int:
-            actor = linker.kb.actors[actor_id]
+            actor = st.actors.kb.actors[actor_id]
             return countries.get(actor.country or "", 0) - (1 if actor_id == m.actor_id else 0)
 
         if m.actor_id in claimants:
@@ -92,7 +83,7 @@ def rechoose_shared_names(linker: ActorLinker, st: _DocState) -> None:
 _TITLE_GLUE = frozenset(("of", "for", "'s", "\u2019s", "-", "and"))
 
 
-def titled_people(linker: ActorLinker, st: _DocState) -> None:
+def titled_people(st: LinkState) -> None:
     """"French President Emmanuel Macron", "US Secretary of State Rex Tillerson", "Pakistan's army chief General
     X": a person outside the knowledge base introduced by a state's title acts for that state's government (or
     armed forces, by the title's sector noun). The person keeps a provisional id; its country, code and parent
@@ -100,7 +91,7 @@ def titled_people(linker: ActorLinker, st: _DocState) -> None:
     doc = st.doc
     by_token = {k: m for m in st.mentions for k in range(m.start, m.end)}
     for mention in list(st.mentions):
-        actor = st.actors.get(mention.actor_id or "")
+        actor = st.actors.by_id.get(mention.actor_id or "")
         if actor is None or not actor.provisional or actor.type != "person" or actor.country:
             continue
         k, title = mention.start - 1, []
@@ -115,22 +106,22 @@ def titled_people(linker: ActorLinker, st: _DocState) -> None:
         if owner is None and title:  # "French President X": the demonym is a title word
             owner_actor = None
             for t in title:
-                entries = linker.kb.lookup(t.text)
+                entries = st.actors.kb.lookup(t.text)
                 hit = next((e for e in entries if e.kind == "demonym"), None)
                 if hit:
-                    owner_actor = linker.actor_of(st, hit.actor_id)
+                    owner_actor = st.actors.get(hit.actor_id)
                     break
         else:
-            owner_actor = linker.actor_of(st, owner.actor_id) if owner and owner.actor_id else None
+            owner_actor = st.actors.get(owner.actor_id) if owner and owner.actor_id else None
         if owner_actor is None or not owner_actor.country or owner_actor.type in ("population", "person"):
             continue
         suffix = "GOV"
-        words = [_lemma(t) for t in title]
-        for width in range(min(linker.sectors.max_len, len(words)), 0, -1):
+        words = [noun_lemma(t) for t in title]
+        for width in range(min(st.actors.sectors.max_len, len(words)), 0, -1):
             for i in range(len(words) - width + 1):
-                noun = linker.sectors.by_phrase.get(tuple(words[i : i + width]))
+                noun = st.actors.sectors.by_phrase.get(tuple(words[i : i + width]))
                 if noun is not None and noun.suffixes[-1] in ("GOV", "MIL", "COP", "SPY"):
                     suffix = noun.suffixes[-1]
         iso = owner_actor.country
-        parent = owner_actor.id if owner_actor.type != "country" else linker.country_actor(st, iso, (suffix,))[0]
-        st.actors[actor.id] = actor.model_copy(update={"country": iso, "code": f"{iso}{suffix}", "parent": parent})
+        parent = owner_actor.id if owner_actor.type != "country" else st.actors.derived(iso, (suffix,))[0]
+        st.actors.by_id[actor.id] = actor.model_copy(update={"country": iso, "code": f"{iso}{suffix}", "parent": parent})

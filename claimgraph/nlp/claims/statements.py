@@ -1,6 +1,6 @@
 """The ``cg_statements`` component: triggers, roles and frames become statements with asserter and stance.
 
-For each sentence: reporting frames are found first (attribution.py); each frame with a speech act (ACCUSE,
+For each sentence: reporting frames are found first (frames.py); each frame with a speech act (ACCUSE,
 REJECT, REQUEST...) becomes a statement asserted by whoever reports it (the author, or an outer speaker); every
 event trigger becomes one statement per (subject, object) pair (roles.py), asserted by the speaker of the
 innermost frame whose content holds it, or by the author, with ``parent`` set to that frame's speech act. A
@@ -13,15 +13,20 @@ request's content); ``speculates`` for hedged ones (may, might, could, suggest, 
 
 from __future__ import annotations
 
-
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from ..models import AUTHOR, Quantity, Statement, TimeExpression
-from .annotations import PredicateMatch
-from .attribution import AnonymousSources, Frame, build_frames, enclosing_frame, is_reporting
-from .modality import Cues, load_cues
-from .roles import Arg, LightVerbs, Roles, lemma_in, roles_for
+from ...models import AUTHOR, Quantity, Statement, TimeExpression
+from ..actors.arguments import Arg
+from ..actors.provisional import AnonymousSources, provisional_speaker
+from ..annotations import PredicateMatch
+from ..context.places import place_for_tokens
+from ..context.quantities import quantities_for_tokens
+from ..context.time import time_for_tokens
+from ..syntax import lemma_in
+from .cues import Cues, load_cues
+from .frames import Frame, build_frames, enclosing_frame, is_reporting
+from .roles import LightVerbs, Roles, roles_for
 
 STANCE_RANK = {"asserts": 0, "speculates": 1, "predicts": 2, "denies": 3}
 
@@ -94,8 +99,6 @@ class StatementBuilder:
         return statement
 
     def _time(self, head: int, sent: Span, stance: str) -> TimeExpression | None:
-        from .temporal import time_for_tokens
-
         found = time_for_tokens(self.doc, head, sent)
         if found is not None:
             return found
@@ -108,13 +111,9 @@ class StatementBuilder:
                               precision="unknown", relation=relation, anchor="document")
 
     def _place(self, head: int, sent: Span):
-        from .places import place_for_tokens
-
         return place_for_tokens(self.doc, head, sent)
 
     def _quantities(self, head: int) -> list[Quantity]:
-        from .quantities import quantities_for_tokens
-
         return [q.value for q in quantities_for_tokens(self.doc, head)]
 
     # ---- stance ----------------------------------------------------------------------------------------
@@ -228,8 +227,6 @@ class StatementBuilder:
 
     def _speaker_actor(self, speaker: Arg) -> str:
         """A provisional actor for a speaker phrase that names nobody in the knowledge base."""
-        from .attribution import provisional_speaker
-
         return provisional_speaker(self.doc, self.doc[speaker.token])
 
     def _speech_act(self, sent: Span, frame: Frame, frames: list[Frame]) -> None:
