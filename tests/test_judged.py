@@ -214,3 +214,10 @@ def test_two_annotations_agree_where_they_say_the_same():
     out = agreement(first, second, TEXT)
     assert out["second vs first"]["correct"] == 1 and out["second vs first"]["partial"] == 1
     assert out["first vs second"]["recall"] == 1.0
+
+
+def test_an_unnamed_actor_in_the_wrong_role_is_not_the_judged_null():
+    gold = [_gold("g1", SENT2, (77, 85), "REB", "ASSAULT", None, asserter="MIN")]
+    rebels = Mention(start=70, end=76, text="rebels", actor="U-REBELS", rule="generic")
+    v = _verdict(_out(2, "attacked", None, "ASSAULT", "U-REBELS", asserter="MAR_GOV"), mentions=(rebels,), gold=gold)
+    assert (v.verdict, v.errors) == ("partial", ["swapped"])  # the rebels are the attackers, not the attacked

@@ -76,13 +76,21 @@ class _ActorMatcher:
     def is_provisional(self, actor_id: str) -> bool:
         return actor_id in self.provisional or actor_id.startswith(PROVISIONAL_PREFIXES)
 
-    def same(self, actor_id: str | None, key: str | None) -> bool:
+    def overlaps(self, actor_id: str, actor: JudgedActor) -> bool:
+        return any(a < e and s < b for a, b in self.spans.get(actor_id, []) for s, e in actor.spans)
+
+    def same(self, actor_id: str | None, key: str | None, others: Iterable[str | None] = ()) -> bool:
+        """``others``: the judged actors of the statement's other role; an unnamed output actor that is one of
+        them ("the police" put as the object of their own deployment) is not the judged null or generic role."""
         actor = self.judged.actor(key)
         if key is not None and actor is None:
             return False
         if actor_id is None:
             return actor is None or actor.generic
         unnamed = actor_id.startswith(UNNAMED_PREFIXES)
+        if unnamed and any(o is not None and o != key and self.overlaps(actor_id, o)
+                           for o in map(self.judged.actor, others)):
+            return False
         if actor is None:
             return unnamed  # the text names nobody: an unnamed actor says as much
         if actor_id == actor.kb or actor_id in actor.accept:
@@ -90,11 +98,12 @@ class _ActorMatcher:
         if unnamed:
             return actor.generic  # "Taliban militants" output as unnamed "militants" leaves a named actor unnamed
         if self.is_provisional(actor_id):
-            return any(a < e and s < b for a, b in self.spans.get(actor_id, []) for s, e in actor.spans)
+            return self.overlaps(actor_id, actor)
         return False
 
-    def any_of(self, actor_id: str | None, keys: Iterable[str | None]) -> bool:
-        return any(self.same(actor_id, k) for k in keys)
+    def any_of(self, actor_id: str | None, keys: Iterable[str | None], others: Iterable[str | None] = ()) -> bool:
+        others = list(others)
+        return any(self.same(actor_id, k, others) for k in keys)
 
 
 def _judge(s: Statement, g: JudgedStatement, match: _ActorMatcher) -> tuple[bool, list[str]]:
@@ -114,7 +123,7 @@ def _judge(s: Statement, g: JudgedStatement, match: _ActorMatcher) -> tuple[bool
         errors.append("asserter")
     if s.stance not in {g.stance, *g.alt.stance} or s.negated not in {g.negated, *g.alt.negated}:
         errors.append("stance")
-    subject_ok, object_ok = match.any_of(s.subject, subjects), match.any_of(s.object, objects)
+    subject_ok, object_ok = match.any_of(s.subject, subjects, objects), match.any_of(s.object, objects, subjects)
     if not (subject_ok and object_ok) and match.any_of(s.subject, objects) and match.any_of(s.object, subjects):
         errors.append("swapped")
     else:
