@@ -63,7 +63,7 @@ def emit_rows(rows: list[dict], fmt: str, columns: list[str] | None = None, titl
         writer = csv.DictWriter(sys.stdout, fieldnames=columns, extrasaction="ignore")
         writer.writeheader()
         for row in rows:
-            writer.writerow({k: _cell(row.get(k)) for k in columns})
+            writer.writerow({k: csv_cell(row.get(k)) for k in columns})
         return
     from rich.console import Console
     from rich.table import Table
@@ -74,6 +74,15 @@ def emit_rows(rows: list[dict], fmt: str, columns: list[str] | None = None, titl
     for row in rows:
         table.add_row(*(_cell(row.get(c)) for c in columns))
     Console().print(table)
+
+
+def csv_cell(value: Any) -> str:
+    """A CSV cell that a spreadsheet will not run as a formula (OWASP's rule; numbers are left alone)."""
+    from ..export.common import csv_safe
+
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return str(csv_safe(_cell(value)))
 
 
 def _cell(value: Any) -> str:

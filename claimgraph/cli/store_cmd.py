@@ -36,10 +36,11 @@ def _day(value: dt.datetime | None) -> dt.date | None:
 
 
 @contextmanager
-def _store(db_path: str | None) -> Iterator[Any]:
+def _store(db_path: str | None, read_only: bool = False) -> Iterator[Any]:
+    """The store; a query (``read_only``) refuses a database that does not exist instead of creating one."""
     from ..store import open_store
 
-    store = open_store(db_path)
+    store = open_store(db_path, create=not read_only)
     try:
         yield store
     finally:
@@ -184,7 +185,7 @@ def _progress(quiet: bool) -> _Progress:
 def actor(name: str, limit: int, db_path: str | None, kb_paths: tuple[str, ...], fmt: str) -> None:
     """Profile of an actor: aliases, type, counterparties, statements by type and stance over time."""
     kb = _LazyKB(kb_paths)
-    with _store(db_path) as store:
+    with _store(db_path, read_only=True) as store:
         ref = _resolve(store, kb, name)
         profile = store.actor_profile(ref, kb.loaded, limit=limit)  # the KB's aliases if it had to be loaded
     if fmt == "json":
@@ -224,7 +225,7 @@ def dossier(a: str, b: str, exact: bool, limit: int, db_path: str | None, kb_pat
             fmt: str) -> None:
     """Everything claimed about actors A and B (either direction), grouped by proposition."""
     kb = _LazyKB(kb_paths)
-    with _store(db_path) as store:
+    with _store(db_path, read_only=True) as store:
         ref_a, ref_b = _resolve(store, kb, a), _resolve(store, kb, b)
         result = store.dossier(ref_a, ref_b, store.actor_scope(ref_a.key, None, not exact),
                                store.actor_scope(ref_b.key, None, not exact), limit=limit)
@@ -280,7 +281,7 @@ def claims(asserter: tuple[str, ...], subject: tuple[str, ...], object_: tuple[s
     from ..store import ClaimFilter
 
     kb = _LazyKB(kb_paths)
-    with _store(db_path) as store:
+    with _store(db_path, read_only=True) as store:
         flt = ClaimFilter(asserter=_resolve_many(store, kb, asserter), subject=_resolve_many(store, kb, subject),
                           object=_resolve_many(store, kb, object_), event_type=[e.upper() for e in event_type],
                           stance=list(stance), since=_day(since), until=_day(until), min_sources=min_sources,
@@ -302,7 +303,7 @@ def contested(actors_: tuple[str, ...], min_sources: int, limit: int, db_path: s
               kb_paths: tuple[str, ...], fmt: str) -> None:
     """Propositions that one party asserts and another denies, best-sourced first."""
     kb = _LazyKB(kb_paths)
-    with _store(db_path) as store:
+    with _store(db_path, read_only=True) as store:
         props = store.propositions(contested_only=True, min_sources=min_sources, limit=limit,
                                    actor=_resolve_many(store, kb, actors_) or None)
     if fmt == "json":
@@ -323,7 +324,7 @@ def network(since: dt.datetime | None, until: dt.datetime | None, top: int, db_p
     """Actor graph of a time window: node and edge counts, heaviest edges split into cooperation/conflict."""
     from ..graph import actor_graph
 
-    with _store(db_path) as store:
+    with _store(db_path, read_only=True) as store:
         graph = actor_graph(store.iter_results(since=_day(since), until=_day(until)))
     edges = sorted(graph.edges(data=True), key=lambda e: (-e[2]["weight"], e[0], e[1]))
     rows = [{"subject": s, "subject_name": graph.nodes[s]["name"], "object": o, "object_name": graph.nodes[o]["name"],
@@ -357,7 +358,7 @@ def timeline(name: str, since: dt.datetime | None, until: dt.datetime | None, li
              kb_paths: tuple[str, ...], fmt: str) -> None:
     """Statements by or about an actor in date order."""
     kb = _LazyKB(kb_paths)
-    with _store(db_path) as store:
+    with _store(db_path, read_only=True) as store:
         ref = _resolve(store, kb, name)
         rows = store.timeline([ref.key], since=_day(since), until=_day(until), limit=limit)
     emit_rows([c.model_dump(mode="json") for c in rows], fmt, None if fmt == "json" else CLAIM_COLUMNS,
@@ -372,7 +373,7 @@ def timeline(name: str, since: dt.datetime | None, until: dt.datetime | None, li
 @handle_errors
 def search(text: str, limit: int, db_path: str | None, fmt: str) -> None:
     """Full-text search over statement quotes."""
-    with _store(db_path) as store:
+    with _store(db_path, read_only=True) as store:
         hits = store.search(text, limit=limit)
     if fmt == "json":
         _json([h.model_dump(mode="json") for h in hits])
@@ -388,7 +389,7 @@ def search(text: str, limit: int, db_path: str | None, fmt: str) -> None:
 @handle_errors
 def db(db_path: str | None, fmt: str) -> None:
     """Counts of what the store holds and its schema version."""
-    with _store(db_path) as store:
+    with _store(db_path, read_only=True) as store:
         stats = store.stats()
     if fmt == "json":
         _json(stats.model_dump(mode="json"))
@@ -400,26 +401,38 @@ def db(db_path: str | None, fmt: str) -> None:
 @main.command()
 @click.option("--format", "fmt", required=True,
               type=click.Choice(["stix", "plover", "graphml", "gexf", "csv", "parquet"]))
-@click.option("--output", "-o", default="-", show_default=True, help="Output file, or - for standard output.")
+@click.option("--output", "-o", default="-", show_default=True,
+              help="Output file (written whole or not at all), or - for standard output.")
 @date_option("--since", "Documents dated on or after (YYYY-MM-DD).")
 @date_option("--until", "Documents dated on or before (YYYY-MM-DD).")
+@click.option("--stix-relationships", "relationships", default="standard", show_default=True,
+              type=click.Choice(["standard", "related-to", "custom"]),
+              help="STIX relationship types: the STIX/OpenCTI type where one fits, else related-to (standard); "
+                   "related-to only; or claimgraph's own verbs, which OpenCTI refuses (custom).")
+@click.option("--edges", "stances", default="asserts", show_default=True,
+              type=click.Choice(["asserts", "all"]),
+              help="GraphML/GEXF: edges from asserted statements only, or from every stance (one edge per stance).")
+@click.option("--include-paths", is_flag=True,
+              help="Keep local file paths where a document has no outlet (off: exports never show them).")
 @db_option
 @kb_option
 @handle_errors
-def export(fmt: str, output: str, since: dt.datetime | None, until: dt.datetime | None, db_path: str | None,
-           kb_paths: tuple[str, ...]) -> None:
+def export(fmt: str, output: str, since: dt.datetime | None, until: dt.datetime | None, relationships: str,
+           stances: str, include_paths: bool, db_path: str | None, kb_paths: tuple[str, ...]) -> None:
     """Export the store (streamed): STIX 2.1, PLOVER JSONL, GraphML, GEXF, CSV or Parquet."""
-    from ..export import write_export
+    from ..export import ExportOptions, export_file, write_export
+    from ..models import STANCES
 
-    kb = _kb(kb_paths)
-    with _store(db_path) as store:
+    options = ExportOptions(include_paths=include_paths, relationships=relationships,
+                            stances=tuple(STANCES) if stances == "all" else ("asserts",))
+    with _store(db_path, read_only=True) as store:
+        kb = _kb(kb_paths)
         results = store.iter_results(since=_day(since), until=_day(until))
         if output == "-":
-            summary = write_export(fmt, results, sys.stdout.buffer, kb)
+            summary = write_export(fmt, results, sys.stdout.buffer, kb, options)
             sys.stdout.buffer.flush()
         else:
-            with open(output, "wb") as out:
-                summary = write_export(fmt, results, out, kb)
+            summary = export_file(fmt, results, output, kb, options)
     extra = "".join(f", {v} {k}" for k, v in summary.extra.items())
     click.echo(f"exported {summary.format}: {summary.documents} documents, {summary.actors} actors, "
                f"{summary.statements} statements, {summary.objects} objects{extra}", err=True)

@@ -7,6 +7,8 @@ documents, statements and actors as they pass without holding the results themse
 from __future__ import annotations
 
 import datetime as dt
+import re
+import urllib.parse
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
@@ -98,7 +100,105 @@ def iso_date(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def author_label(result: ExtractionResult) -> str:
-    """Who 'author' is for this document: its outlet when known."""
+@dataclass(frozen=True)
+class ExportOptions:
+    """Choices every format reads the parts of it needs.
+
+    ``include_paths``: keep a document's local file path where it stands as its source (exports are meant to be
+    shared, so by default a path never leaves the machine). ``relationships``: STIX relationship types,
+    ``standard`` (the STIX/OpenCTI type where one fits the two objects, else ``related-to``), ``related-to``
+    only, or ``custom`` (claimgraph's own verbs, which OpenCTI refuses). ``stances``: the stances whose
+    statements become graph edges (default: asserted statements only).
+    """
+
+    include_paths: bool = False
+    relationships: str = "standard"
+    stances: tuple[str, ...] = ("asserts",)
+
+
+# A document's ``source`` is an outlet name, except when a reader had only the file it came from.
+_WINDOWS_PATH = re.compile(r"^[A-Za-z]:[\\/]")
+
+
+def is_local_path(value: str | None) -> bool:
+    """Whether ``value`` names a file on this machine (absolute, relative, ~, file: URL or standard input)."""
+    if not value:
+        return False
+    text = value.strip()
+    if text.startswith(("/", "./", "../", "~", "\\", "file:", "<stdin>")) or _WINDOWS_PATH.match(text):
+        return True
+    if "://" in text:
+        return False
+    # A relative path or a bare file name, as readers record files given on the command line ("in/a.txt"),
+    # told from an outlet such as "AP/Reuters" by the file suffix of its last part.
+    last = re.split(r"[\\/]", text)[-1]
+    return " " not in last and last.lower().endswith(_FILE_SUFFIXES)
+
+
+_FILE_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml", ".json", ".jsonl", ".ndjson",
+                  ".csv", ".rss", ".atom", ".xml")
+
+
+def outlet(result: ExtractionResult, options: ExportOptions) -> str | None:
+    """The outlet to name a document by: its source, unless that is a local path (kept only when asked)."""
     source = result.document.source
+    if source and is_local_path(source) and not options.include_paths:
+        return None
+    return source
+
+
+def document_url(result: ExtractionResult, options: ExportOptions) -> str | None:
+    url = result.document.url
+    if url and is_local_path(url) and not options.include_paths:
+        return None
+    return url
+
+
+def author_label(result: ExtractionResult, options: ExportOptions | None = None) -> str:
+    """Who 'author' is for this document: its outlet when known."""
+    source = outlet(result, options or ExportOptions())
     return f"author ({source})" if source else AUTHOR
+
+
+# Characters XML 1.0 cannot hold at all, not even as character references: C0 controls but tab and line ends,
+# lone surrogates, U+FFFE and U+FFFF.
+_XML_INVALID = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_safe(text: str) -> str:
+    """``text`` without the characters an XML document cannot contain (GraphML and GEXF are XML)."""
+    return _XML_INVALID.sub("", text)
+
+
+# OWASP's rule for CSV injection: a cell that starts with one of these is run as a formula by spreadsheets.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: object) -> object:
+    """A text cell a spreadsheet will not run: prefixed with ``'`` when it starts like a formula. Numbers are
+    left alone (a negative longitude is not a formula)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+_URL_SAFE = "/:@!$&'()*+,;=-._~%?#[]"
+
+
+def uri(value: str | None) -> str | None:
+    """``value`` as an absolute URI (spaces and non-ASCII percent-encoded, the host in IDNA), or None when it is
+    not a web address at all ("example.org/x", a local path)."""
+    if not value:
+        return None
+    try:
+        parts = urllib.parse.urlsplit(value.strip())
+        host = parts.hostname
+        if parts.scheme.lower() not in ("http", "https", "ftp", "ftps") or not host:
+            return None
+        netloc = host.encode("idna").decode("ascii")
+        if parts.port:
+            netloc += f":{parts.port}"
+    except (ValueError, UnicodeError):
+        return None
+    quoted = [urllib.parse.quote(part, safe=_URL_SAFE) for part in (parts.path, parts.query, parts.fragment)]
+    return urllib.parse.urlunsplit((parts.scheme.lower(), netloc, *quoted))

@@ -14,21 +14,23 @@ import networkx as nx
 from ..kb import KnowledgeBase
 from ..models import ExtractionResult
 from ..identity import key_map, map_key
-from .common import ExportSummary, ResultTap
+from .common import ExportOptions, ExportSummary, ResultTap, xml_safe
 
 _NODE_FIELDS = ("name", "type", "country", "code", "provisional")
 
 
 def _scalar(value: Any) -> Any:
-    """A value both formats can hold: str, int, float or bool; None for nothing."""
-    if value is None or isinstance(value, (bool, int, float, str)):
+    """A value both formats can hold: str (XML-safe), int, float or bool; None for nothing."""
+    if isinstance(value, str):
+        return xml_safe(value)
+    if value is None or isinstance(value, (bool, int, float)):
         return value
     if isinstance(value, dict) or isinstance(value, Counter):
-        return ";".join(f"{k}:{v}" for k, v in sorted(value.items(), key=lambda kv: str(kv[0])))
+        return xml_safe(";".join(f"{k}:{v}" for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))))
     if isinstance(value, (list, tuple, set, frozenset)):
         items = sorted(value, key=str) if isinstance(value, (set, frozenset)) else value
-        return ";".join(str(v) for v in items)
-    return str(value)
+        return xml_safe(";".join(str(v) for v in items))
+    return xml_safe(str(value))
 
 
 def _uniform(items: Iterable[dict]) -> None:
@@ -79,7 +81,7 @@ def prepare_graph(graph: nx.DiGraph, tap: ResultTap, kb: KnowledgeBase) -> nx.Di
         if attrs.get("name") is None:
             attrs["name"] = str(node)
         attrs["label"] = attrs["name"]
-        clean.add_node(str(node), **{k: v for k, v in attrs.items() if v is not None})
+        clean.add_node(xml_safe(str(node)), **{k: v for k, v in attrs.items() if v is not None})
     for u, v, data in graph.edges(data=True):
         attrs = {k: _scalar(val) for k, val in data.items()}
         counted = getattr(tap, "event_types", {}).get((u, v))
@@ -95,14 +97,15 @@ def prepare_graph(graph: nx.DiGraph, tap: ResultTap, kb: KnowledgeBase) -> nx.Di
         for key in ("cooperation", "conflict"):
             if key in attrs and isinstance(attrs[key], float) and attrs[key].is_integer():
                 attrs[key] = int(attrs[key])
-        clean.add_edge(str(u), str(v), **{k: val for k, val in attrs.items() if val is not None})
+        clean.add_edge(xml_safe(str(u)), xml_safe(str(v)), **{k: val for k, val in attrs.items() if val is not None})
     _uniform(data for _, data in clean.nodes(data=True))
     _uniform(data for _, _, data in clean.edges(data=True))
     clean.graph.update({k: _scalar(v) for k, v in graph.graph.items() if _scalar(v) is not None})
     return clean
 
 
-def write_graph(fmt: str, results: Iterable[ExtractionResult], out: BinaryIO, kb: KnowledgeBase) -> ExportSummary:
+def write_graph(fmt: str, results: Iterable[ExtractionResult], out: BinaryIO, kb: KnowledgeBase,
+                options: ExportOptions | None = None) -> ExportSummary:
     from ..graph import actor_graph  # the store helper's module; imported late so other formats never need it
 
     tap = EventTypeTap(results)

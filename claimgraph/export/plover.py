@@ -14,7 +14,9 @@ from typing import BinaryIO, Iterable
 
 from ..kb import KnowledgeBase
 from ..models import AUTHOR, ExtractionResult, Place, Statement
-from .common import ActorLookup, ExportSummary, ResultTap, author_label, iso_date, quad_code
+from .common import (
+    ActorLookup, ExportOptions, ExportSummary, ResultTap, author_label, document_url, iso_date, outlet, quad_code,
+)
 from .stix import alpha2
 
 CODEBOOK = "plover-base-0.7 (claimgraph event types; REQUEST = PLOVER DEMAND)"
@@ -53,15 +55,18 @@ def _location(place: Place | None) -> dict | None:
     return {k: v for k, v in record.items() if v is not None}
 
 
-def plover_record(result: ExtractionResult, s: Statement, lookup: ActorLookup, author: str) -> dict:
+def plover_record(result: ExtractionResult, s: Statement, lookup: ActorLookup, author: str,
+                  options: ExportOptions | None = None) -> dict:
     """The PLOVER record of one statement. ``id`` is ``document id:statement id``, unique within an export."""
     document = result.document
+    options = options or ExportOptions()
     actor = _actor_object(s.subject, s.subject_text, lookup, author)
     recipient = _actor_object(s.object, s.object_text, lookup, author)
     asserter = _actor_object(s.asserter, s.asserter_text, lookup, author)
     location = _location(s.location)
     citation = {
-        "citation": document.id, "url": document.url, "title": document.title, "publication": document.source,
+        "citation": document.id, "url": document_url(result, options), "title": document.title,
+        "publication": outlet(result, options),
         "language": "en", "coder": "claimgraph", "codebook": CODEBOOK,
     }
     citation = {k: v for k, v in citation.items() if v is not None}
@@ -110,14 +115,15 @@ def plover_record(result: ExtractionResult, s: Statement, lookup: ActorLookup, a
 _ALWAYS = frozenset({"id", "date", "actor", "source", "recipient", "event"})
 
 
-def write_plover(results: Iterable[ExtractionResult], out: BinaryIO, kb: KnowledgeBase) -> ExportSummary:
+def write_plover(results: Iterable[ExtractionResult], out: BinaryIO, kb: KnowledgeBase,
+                 options: ExportOptions | None = None) -> ExportSummary:
     tap = ResultTap(results)
     lines = 0
     for result in tap:
         lookup = ActorLookup(result, kb)
-        author = author_label(result)
+        author = author_label(result, options)
         for s in result.statements:
-            record = plover_record(result, s, lookup, author)
+            record = plover_record(result, s, lookup, author, options)
             out.write(json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n")
             lines += 1
     return tap.summary("plover", lines)

@@ -16,7 +16,9 @@ from typing import BinaryIO, Iterable, Iterator
 
 from ..kb import KnowledgeBase
 from ..models import ExtractionResult, Statement
-from .common import ActorLookup, ExportSummary, ResultTap, author_label
+from .common import (
+    ActorLookup, ExportOptions, ExportSummary, ResultTap, author_label, csv_safe, document_url, outlet,
+)
 
 BATCH_ROWS = 4096
 
@@ -86,15 +88,18 @@ def _quantity(s: Statement, kind: str) -> int | None:
     return sum(values) if values else None
 
 
-def statement_rows(result: ExtractionResult, kb: KnowledgeBase) -> Iterator[StatementRow]:
+def statement_rows(result: ExtractionResult, kb: KnowledgeBase,
+                   options: ExportOptions | None = None) -> Iterator[StatementRow]:
+    options = options or ExportOptions()
     doc = result.document
     lookup = ActorLookup(result, kb)
-    author = author_label(result)
+    author = author_label(result, options)
     for s in result.statements:
         time, place = s.time, s.location
         yield StatementRow(
-            document_id=doc.id, document_date=doc.date, document_title=doc.title, document_source=doc.source,
-            document_url=doc.url, statement_id=s.id, parent=s.parent,
+            document_id=doc.id, document_date=doc.date, document_title=doc.title,
+            document_source=outlet(result, options), document_url=document_url(result, options),
+            statement_id=s.id, parent=s.parent,
             asserter=lookup.key(s.asserter) or s.asserter, asserter_name=lookup.name(s.asserter, author),
             asserter_type=_type_of(lookup, s.asserter), stance=s.stance,
             subject=lookup.key(s.subject), subject_name=lookup.name(s.subject), subject_type=_type_of(lookup, s.subject),
@@ -125,10 +130,11 @@ def _csv_value(value: object) -> object:
         return value.isoformat()
     if isinstance(value, bool):
         return "true" if value else "false"
-    return value
+    return csv_safe(value)
 
 
-def write_csv(results: Iterable[ExtractionResult], out: BinaryIO, kb: KnowledgeBase) -> ExportSummary:
+def write_csv(results: Iterable[ExtractionResult], out: BinaryIO, kb: KnowledgeBase,
+              options: ExportOptions | None = None) -> ExportSummary:
     tap = ResultTap(results)
     # newline="" lets the csv module write its own \r\n record ends, as RFC 4180 and R's read.csv expect.
     text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
@@ -137,7 +143,7 @@ def write_csv(results: Iterable[ExtractionResult], out: BinaryIO, kb: KnowledgeB
         writer = csv.writer(text)
         writer.writerow(COLUMNS)
         for result in tap:
-            for row in statement_rows(result, kb):
+            for row in statement_rows(result, kb, options):
                 writer.writerow([_csv_value(getattr(row, c)) for c in COLUMNS])
                 rows += 1
         text.flush()
@@ -162,7 +168,8 @@ def parquet_schema():
                      metadata={b"claimgraph": b"statements v1"})
 
 
-def write_parquet(results: Iterable[ExtractionResult], out: BinaryIO, kb: KnowledgeBase) -> ExportSummary:
+def write_parquet(results: Iterable[ExtractionResult], out: BinaryIO, kb: KnowledgeBase,
+                  options: ExportOptions | None = None) -> ExportSummary:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -172,7 +179,7 @@ def write_parquet(results: Iterable[ExtractionResult], out: BinaryIO, kb: Knowle
     batch: list[dict] = []
     with pq.ParquetWriter(out, schema, compression="zstd") as writer:
         for result in tap:
-            for row in statement_rows(result, kb):
+            for row in statement_rows(result, kb, options):
                 batch.append(dataclasses.asdict(row))
                 if len(batch) >= BATCH_ROWS:
                     writer.write_batch(pa.RecordBatch.from_pylist(batch, schema=schema))

@@ -40,13 +40,16 @@ def default_db_path(path: str | os.PathLike | None = None) -> Path:
     return Path(path or os.environ.get(DB_ENV) or DEFAULT_DB)
 
 
-def open_store(path: str | os.PathLike | None = None) -> "SqlStore":
-    """Open (creating and migrating as needed) the SQLite store at ``path`` (see ``default_db_path``)."""
+def open_store(path: str | os.PathLike | None = None, create: bool = True) -> "SqlStore":
+    """Open (migrating as needed) the SQLite store at ``path`` (see ``default_db_path``). With ``create`` a
+    missing database is created; without it (queries) a missing one is an error and no file is made."""
     db = default_db_path(path)
     if db.exists() and db.is_dir():
         raise StoreError(f"{db}: is a directory, not a database file")
     if not db.parent.exists():
         raise StoreError(f"{db}: folder {db.parent} does not exist")
+    if not create and not db.exists():
+        raise StoreError(f"{db}: no such database (check --db or ${DB_ENV}; `claimgraph ingest` creates one)")
     return SqlStore(f"sqlite:///{db}", SqliteDialect(), str(db))
 
 

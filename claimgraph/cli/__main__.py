@@ -1,0 +1,5 @@
+"""``python -m claimgraph.cli``: the same command as ``claimgraph``."""
+
+from . import main
+
+main()
