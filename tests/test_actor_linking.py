@@ -330,3 +330,30 @@ def test_reference_article_with_full_pipeline():
     nlp = build_pipeline()
     doc = nlp(REFERENCE.read_text(encoding="utf-8"))
     _check_reference(doc, nlp.get_pipe("cg_actor_linker").kb)
+
+
+@pytest.mark.e2e
+def test_names_fit_the_document_date(nlp):
+    """An actor founded after the document's date is not linked; a person known alone by a name is not meant
+    before the first office the knowledge base records for them."""
+    def link(text: str, date: dt.date | None) -> list[tuple[str, str]]:
+        doc = nlp.make_doc(text)
+        doc._.cg_doc_date = date
+        return linked(nlp(doc))
+
+    text = "Grell met the Kestrel Ridge Front in Kabul."
+    assert ("Grell", "P_ANTON_GRELL") in link(text, dt.date(2015, 1, 1))
+    assert ("Grell", "P_ANTON_GRELL") not in link(text, dt.date(2005, 1, 1))
+    assert ("Grell", "P_ANTON_GRELL") in link(text, None)
+
+
+def test_the_ruler_skips_actors_founded_after_the_document_date(tmp_path):
+    kb_file = tmp_path / "kb.yaml"
+    kb_file.write_text(yaml.safe_dump({"actors": [{
+        "id": "TASKFORCE", "name": "Joint Task Force Lantern", "type": "igo", "exact_aliases": ["Coalition"],
+        "valid_from": "2014-10-17"}]}), encoding="utf-8")
+    nlp = actor_pipeline(kb_file, base=None)
+    for date, expected in ((dt.date(2005, 3, 1), []), (dt.date(2016, 3, 1), [("Coalition", "TASKFORCE")])):
+        doc = nlp.make_doc("The Coalition met.")
+        doc._.cg_doc_date = date
+        assert linked(nlp(doc)) == expected

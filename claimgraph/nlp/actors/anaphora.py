@@ -2,6 +2,10 @@
 
 The heuristic (no coreference model; written for precision):
 
+0. A definite description whose head names an earlier actor ("Assad's brutal regime ... the regime", "the
+   Coalition ... the coalition": a mention ending in the head, or an actor with the head word in one of its
+   names) refers to the nearest such actor in the window of step 3; for heads marked ``named`` (coalition,
+   alliance, regime) at any distance, and there is no other way.
 1. Anaphors. A pronoun listed in ``descriptions.yaml`` (tagged as a pronoun by the parser), or a determiner from
    the ``determiners`` list followed by up to three adjectives/common nouns ending in a listed head lemma that is the
    last noun of its phrase ("the group", not "the group leader"), not followed by "of", with no proper noun or
@@ -147,6 +151,22 @@ def _find_description(doc: Doc, i: int, claimed: set[int], lexicon: DescriptionL
     return None
 
 
+def _named_antecedent(doc: Doc, ordered: list[MentionSpan], i: int, entry: Description, actor_of: ActorOf,
+                      lemmas: list[str], earliest: int) -> tuple[MentionSpan, Actor] | None:
+    """The nearest mention between token ``earliest`` and the description that is called by the description's
+    head: "Assad's brutal regime ... the regime", "the Coalition ... the coalition" (an actor with the head word
+    in one of its names)."""
+    head = entry.head.split()[-1]
+    for m in sorted((m for m in ordered if earliest <= m.start and m.end <= i and m.actor_id),
+                    key=lambda m: -m.start):
+        actor = actor_of(m.actor_id or "")
+        if actor is None or (actor.type not in entry.types and not (entry.country_suffixes and actor.type == "country")):
+            continue
+        if lemmas[m.end - 1] == head or any(head in name.lower().split() for name in actor.all_names()):
+            return m, actor
+    return None
+
+
 def _co_argument_actors(token: Token, mentions_by_token: dict[int, MentionSpan]) -> set[str]:
     """Actor ids of the other arguments of the pronoun's own verb."""
     out: set[str] = set()
@@ -232,7 +252,17 @@ def resolve_anaphora(doc: Doc, mentions: list[MentionSpan], lexicon: Description
         if pronoun is not None and pronoun.role not in ("possessive", "reflexive"):
             excluded = _co_argument_actors(token, by_token)
         best: _Candidate | None = None
-        for m in ordered:
+        if pronoun is None:
+            # the head names an actor: in the usual window, or anywhere before for heads marked ``named``
+            earliest = 0 if entry.named else min(
+                (k for k, n in enumerate(sent) if n >= sent[i] - _MAX_SENTENCES_BACK), default=0)
+            named = _named_antecedent(doc, ordered, i, entry, actor_of, lemmas, earliest)
+            if named is not None:
+                best = _Candidate(named[0], named[1], sent[named[0].start], -2)
+            elif entry.named:
+                i = end
+                continue
+        for m in ordered if best is None else ():
             if m.end > i or m.actor_id is None or sent[m.start] < sent[i] - _MAX_SENTENCES_BACK:
                 continue
             actor = actor_of(m.actor_id)

@@ -1,4 +1,5 @@
-"""The data the actor linker reads: sector nouns (``sector_nouns.yaml``) and descriptions (``descriptions.yaml``).
+"""The data the actor linker reads: sector nouns (``sector_nouns.yaml``), descriptions (``descriptions.yaml``) and
+the words written before people's names (``person_titles.yaml``).
 
 Both files are validated on load; errors name the file and line.
 """
@@ -36,6 +37,7 @@ class Description(_Record):
     types: tuple[ActorType, ...]
     plural: Literal["yes", "no"] = "no"
     country_suffixes: tuple[str, ...] = ()
+    named: bool = False  # refers only to an actor called by the head ("the coalition")
 
 
 class Pronoun(_Record):
@@ -79,7 +81,42 @@ class DescriptionLexicon(_Record):
         return {p.form: p for p in self.pronouns}
 
 
-_ITEM_MODELS: dict[str, type[BaseModel]] = {"nouns": SectorNoun, "descriptions": Description, "pronouns": Pronoun}
+class Honorific(_Record):
+    form: str
+    gender: Literal["m", "f"] | None = None
+
+
+class PersonTitles(_Record):
+    """Words before a name: ``office`` titles may corroborate a knowledge-base person's bare surname, ``other``
+    ranks and occupations say it is someone else, ``honorific`` ones say only that (and perhaps the gender)."""
+
+    office: frozenset[str]
+    other: frozenset[str]
+    honorific: tuple[Honorific, ...]
+    government_nouns: frozenset[str]  # "Assad's regime": a person's government
+
+    @functools.cached_property
+    def gender(self) -> dict[str, str]:
+        return {h.form: h.gender for h in self.honorific if h.gender}
+
+    @functools.cached_property
+    def all_words(self) -> frozenset[str]:
+        return self.office | self.other | frozenset(h.form for h in self.honorific)
+
+    def kind(self, word: str) -> str | None:
+        """"office", "other", "honorific" or None for a token text ("Gen." -> "office")."""
+        key = word.lower().rstrip(".")
+        if key in self.office:
+            return "office"
+        if key in self.other:
+            return "other"
+        if any(h.form == key for h in self.honorific):
+            return "honorific"
+        return None
+
+
+_ITEM_MODELS: dict[str, type[BaseModel]] = {"nouns": SectorNoun, "descriptions": Description, "pronouns": Pronoun,
+                                            "honorific": Honorific}
 
 
 def _load(path: Path, model: type[BaseModel], what: str) -> BaseModel:
@@ -116,3 +153,11 @@ def load_description_lexicon(path: str | None = None) -> DescriptionLexicon:
                     "descriptions")
     assert isinstance(lexicon, DescriptionLexicon)
     return lexicon
+
+
+@functools.lru_cache(maxsize=4)
+def load_person_titles(path: str | None = None) -> PersonTitles:
+    titles = _load(Path(path) if path else package_data_path("lexicon", "person_titles.yaml"), PersonTitles,
+                   "person titles")
+    assert isinstance(titles, PersonTitles)
+    return titles

@@ -28,13 +28,15 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ...kb import get_knowledge_base, normalize_name
+from ...kb import NameEntry, get_knowledge_base, normalize_name
 from ..annotations import MentionSpan, doc_actors, set_mentions
 from ..syntax import PLURAL_TAGS, noun_lemma
 from .acronyms import find_definitions
 from .anaphora import resolve_anaphora
-from .lexicons import load_description_lexicon, load_sector_lexicon
+from .lexicons import load_description_lexicon, load_person_titles, load_sector_lexicon
+from .name_parts import NameGlue
 from .names import name_index, name_variants
+from .person_names import link_person_names, name_words
 from .provisional import DocActors
 from .refinements import generic_agents, rechoose_shared_names, titled_people
 from .state import LINK_CONFIDENCE, LinkState
@@ -87,11 +89,14 @@ class ActorLinker:
         self.names = name_index(self.kb)
         self.sectors = load_sector_lexicon()
         self.descriptions = load_description_lexicon()
+        self.titles = load_person_titles()
+        self.glue = NameGlue.build(self.names, self.titles, self.sectors, self.descriptions)
         self.org_cue_words = frozenset(w for words in self.sectors.org_type_cues.values() for w in words)
         self.common_heads = frozenset(k[-1] for k in self.sectors.by_phrase) | frozenset(
             k[-1] for k in self.descriptions.by_head)
         self.generic_types = {noun: type_ for type_, nouns in self.sectors.generic_agents.items() for noun in nouns}
         self.people_nouns = frozenset(k[0] for k, n in self.sectors.by_phrase.items() if n.suffixes[0] == "PEOPLE")
+        self.name_starts = _name_starts(self.kb, frozenset(d.head for d in self.descriptions.descriptions if d.named))
 
     # ---- helpers ------------------------------------------------------------------------------------------
     def _kind(self, text: str, actor_id: str) -> tuple[str, float]:
@@ -204,6 +209,9 @@ class ActorLinker:
             entry = self.names.resolve(text, st.date)
             if entry is not None:
                 actor_id, kind = entry.actor_id, entry.kind
+                if self.glue.is_part(doc, start, end, self.kb.actors[actor_id], kind,
+                                     lambda k: st.claimed[k].start if k in st.claimed else None):
+                    return  # "the Counter-Daesh Coalition" is not the Coalition
         if actor_id is not None:
             if self._is_surname(st, actor_id, start, end):
                 return
@@ -222,8 +230,10 @@ class ActorLinker:
         if label not in FUZZY_TYPES:
             return
         key = normalize_name(text)
-        if key in place_names() or key in language_names():
-            return
+        titled = label == "PERSON" and (key in self.names.surnames or (
+            start > 0 and self.titles.kind(doc[start - 1].text) is not None))
+        if (key in place_names() or key in language_names()) and not titled:
+            return  # a place or language the model took for a name ("Kerry" the person is titled or known)
         if end < len(doc) and doc[end].lemma_.lower() in ("language", "dialect", "script"):
             return
         if (key, label) not in st.fuzzy_memo:
@@ -237,6 +247,12 @@ class ActorLinker:
 
     def _unresolved(self, st: LinkState, start: int, end: int, label: str) -> None:
         doc = st.doc
+        if label == "PERSON":  # "Mr Whitelaw", "Lt. Gen. Stephen J. Townsend": the person, not the title
+            start = name_words(doc, start, end, self.titles)[0]
+            if all(self.titles.kind(t.text) is not None or not t.is_alpha for t in doc[start:end]):
+                return  # a title alone ("Sgt.")
+        if doc[end - 1].text.endswith("-"):
+            return  # the first half of a hyphenated word ("Counter-")
         # "the Pashtuns of the region": the name ends where lower-case words after "of" begin.
         for k in range(start + 1, end - 1):
             if doc[k].lower_ == "of" and doc[k + 1].is_lower:
@@ -295,8 +311,9 @@ class ActorLinker:
                         doc[end - 1].dep_ == "compound"):
                     end += 1
                 return end, noun.suffixes
-            if t.pos_ == "PROPN":
-                return None
+            if t.pos_ == "PROPN" or (t.text[:1].isupper() and (
+                    t.ent_type_ == "NORP" or t.lower_ in self.names.demonyms)):
+                return None  # "Syrian Arab forces", "Iraqi Kurdish fighters": a community's, not the state's
         return None
 
     def _demonyms(self, st: LinkState) -> None:
@@ -330,6 +347,17 @@ class ActorLinker:
                                    LINK_CONFIDENCE["demonym_org_derived" if derived else "demonym_org"]))
                 i = found[0]
                 continue
+            k = i + width
+            if k < len(doc) and doc[k].text[:1].isupper() and (doc[k].ent_type_ == "NORP" or (
+                    doc[k].lower_ in self.names.demonyms)) and k not in st.claimed:
+                found = self._sector_at(doc, k + 1, st)
+                if found is not None and found[1][0] in ("MIL", "ARMY", "COP"):
+                    # "Syrian Arab forces", "Iraqi Kurdish troops": a community's armed men, not the state's
+                    name = doc[i:found[0]].text
+                    st.add(MentionSpan(i, found[0], st.actors.provisional(name, "ORG", "armed_group"), "provisional",
+                                       LINK_CONFIDENCE["provisional"]))
+                    i = found[0]
+                    continue
             group_end = self._armed_group_phrase(doc, i + width, st)
             if group_end is not None:  # "Afghan fighters": some armed group, not the Afghan state
                 name = doc[i:group_end].text
@@ -378,6 +406,24 @@ class ActorLinker:
                 st.add(MentionSpan(m.start, group_end, st.actors.provisional(name, "ORG", "armed_group"),
                                    "provisional", LINK_CONFIDENCE["provisional"]))
 
+    def _described_names(self, st: LinkState) -> None:
+        """"the global coalition": a description whose words begin a name of exactly one actor ("Global Coalition
+        to Defeat ISIS") names it, for heads that refer only by name (``named`` in descriptions.yaml)."""
+        doc = st.doc
+        for token in doc:
+            if token.lower_ != "the" or token.i + 2 >= len(doc):
+                continue
+            for width in (3, 2):
+                end = token.i + 1 + width
+                words = doc[token.i + 1:end]
+                if end > len(doc) or not st.free(token.i, end) or any(t.text[:1].isupper() for t in words):
+                    continue
+                actors = self.name_starts.get(normalize_name(words.text), ())
+                candidates = [a for a in actors if self.names.choose([NameEntry(a, "", "alias")], st.date)]
+                if len(candidates) == 1:
+                    st.add(MentionSpan(token.i, end, candidates[0], "description-name", LINK_CONFIDENCE["description_name"]))
+                    break
+
     # ---- the component ------------------------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
         date = doc._.cg_doc_date
@@ -390,7 +436,9 @@ class ActorLinker:
         self._alias_occurrences(st)
         self._demonyms(st)
         self._extend_populations(st)
+        self._described_names(st)
         titled_people(st)
+        link_person_names(st, self.names, self.titles)
         rechoose_shared_names(st)
         pairs = resolve_anaphora(doc, st.mentions, self.descriptions, st.actors.get,
                                  lambda iso, suffixes: st.actors.derived(iso, suffixes)[0])
@@ -414,6 +462,19 @@ class ActorLinker:
                     actors[m.actor_id] = actor
         doc._.cg_doc_aliases = dict(st.aliases)
         return doc
+
+
+def _name_starts(kb, heads: frozenset[str]) -> dict[str, tuple[str, ...]]:
+    """The first two or three words of actors' names, when the last of them is one of ``heads`` ("global
+    coalition" -> the actors with a name beginning "Global Coalition")."""
+    starts: dict[str, set[str]] = {}
+    for actor in kb.actors.values():
+        for name in [actor.name, *actor.aliases]:
+            words = normalize_name(name).split()
+            for width in (2, 3):
+                if len(words) > width and words[width - 1] in heads:
+                    starts.setdefault(" ".join(words[:width]), set()).add(actor.id)
+    return {k: tuple(sorted(v)) for k, v in starts.items()}
 
 
 @Language.factory(

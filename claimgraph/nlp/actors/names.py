@@ -87,6 +87,10 @@ class NameIndex:
     fuzzy_keys: list[str] = field(default_factory=list)  # normalized names for fuzzy matching, by length
     fuzzy_lengths: list[int] = field(default_factory=list)
     skeletons: dict[str, list[str]] = field(default_factory=dict)  # skeleton -> normalized keys
+    # normalized family name -> the knowledge-base people who have it ("kerry" -> P_JOHN_KERRY), and the
+    # family names written in the knowledge base as weak aliases (a curated bare surname, not a derived one)
+    surnames: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    curated_surnames: set[tuple[str, str]] = field(default_factory=set)  # (key, actor id)
 
     @classmethod
     def build(cls, kb: KnowledgeBase) -> NameIndex:
@@ -101,12 +105,29 @@ class NameIndex:
         index.fuzzy_keys.sort(key=len)
         index.fuzzy_lengths = [len(k) for k in index.fuzzy_keys]
         index.demonym_starts = {d.split()[0] for d in index.demonyms if d.split()}
+        surnames: dict[str, list[str]] = {}
+        for actor in kb.actors.values():
+            if actor.type != "person":
+                continue
+            keys = family_name_keys(actor.name, actor.country)
+            for weak in actor.weak_aliases:
+                key = normalize_name(weak)
+                if len(key.split()) == 1:
+                    keys.add(key)
+                    index.curated_surnames.add((key, actor.id))
+            for key in keys:
+                surnames.setdefault(key, []).append(actor.id)
+        index.surnames = {k: tuple(sorted(v)) for k, v in surnames.items()}
         return index
 
     def choose(self, entries: list[NameEntry] | tuple[NameEntry, ...], date: dt.date | None = None,
                kinds: tuple[str, ...] = ("exact", "name", "alias", "metonym", "weak")) -> NameEntry | None:
-        """The entry a name stands for: strongest kind first, an actor valid on ``date`` before others."""
+        """The entry a name stands for: strongest kind first, an actor valid on ``date`` before others. An actor
+        that did not exist yet on ``date`` is never chosen (a 2005 "Coalition" is not the task force of 2014); one
+        that had ceased to exist may still be written about."""
         usable = [e for e in entries if e.kind in kinds and e.actor_id in self.kb.actors]
+        if date is not None:
+            usable = [e for e in usable if not _later(self.kb.actors[e.actor_id], date)]
         if not usable:
             return None
         if date is not None:
@@ -154,6 +175,31 @@ class NameIndex:
         return best
 
 
+# Where the family name comes first ("Wang Yi" is Mr Wang).
+FAMILY_NAME_FIRST = frozenset({"CHN", "TWN", "HKG", "MAC", "KOR", "PRK", "VNM", "KHM", "SGP"})
+# No family names at all, or none written alone.
+NO_FAMILY_NAME = frozenset({"MMR", "IDN", "ISL", "ETH", "ERI"})
+_GENERATIONAL = frozenset({"jr", "sr", "ii", "iii", "iv", "v", "vi"})
+_PATRONYMIC = frozenset({"bin", "ibn", "bint", "ould", "wad"})
+
+
+def family_name_keys(name: str, country: str | None) -> set[str]:
+    """Normalized keys of the family name a person is called by alone: "John Kerry" -> {"kerry"}, "Bashar
+    al-Assad" -> {"al assad", "assad"}, "Wang Yi" -> {"wang"}, "Osama bin Laden" -> {"bin laden"} (alone,
+    "Laden" or "Salman" is the father). None for one-word names and where people have no family name."""
+    words = [w for w in name.replace(",", " ").split() if w.lower().rstrip(".") not in _GENERATIONAL]
+    if len(words) < 2 or country in NO_FAMILY_NAME:
+        return set()
+    if len(words) >= 3 and words[-2].lower() in _PATRONYMIC:  # "bin Laden", "bin Salman"
+        return {normalize_name(" ".join(words[-2:]))}
+    family = words[0] if country in FAMILY_NAME_FIRST else words[-1]
+    stripped = _AL_PREFIX.sub("", family)
+    if not stripped[:1].isupper() or len(stripped) < 3:
+        return set()
+    keys = {normalize_name(family), normalize_name(stripped)}
+    return {k for k in keys if k and len(k.split()) <= 2}
+
+
 _NAME_CONNECTORS = frozenset({"al", "el", "e", "i", "ul", "ud", "ur", "of", "the", "and"})
 
 
@@ -184,6 +230,11 @@ def name_index(kb: KnowledgeBase) -> NameIndex:
             _INDEXES.clear()
         cached = _INDEXES[id(kb)] = (kb, NameIndex.build(kb))
     return cached[1]
+
+
+def _later(actor: Actor, date: dt.date) -> bool:
+    """The actor came into being after ``date``."""
+    return actor.valid_from is not None and date < actor.valid_from
 
 
 def _valid_on(actor: Actor, date: dt.date) -> bool:

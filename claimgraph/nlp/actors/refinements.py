@@ -61,13 +61,11 @@ def rechoose_shared_names(st: LinkState) -> None:
         else:
             named.add(m.actor_id)
     for m, claimants in weak_mentions:
-        # "Prime Minister Shehbaz Sharif ... Sharif said": the one already named in full
+        if any(st.actors.kb.actors[c].type == "person" for c in claimants):
+            continue  # people's short names: person_names.py
         earlier = sorted(claimants & named)
         if len(earlier) == 1:
             m.actor_id = earlier[0]
-            continue
-        if all(st.actors.kb.actors[c].type == "person" for c in claimants):
-            st.remove(m)  # a bare surname several people share: unlinked rather than guessed
             continue
 
         def support(actor_id: str) -> int:

@@ -27,6 +27,8 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from ...kb import NameEntry, get_knowledge_base
+from .lexicons import load_description_lexicon, load_person_titles, load_sector_lexicon
+from .name_parts import NameGlue
 from .names import entity_label, looks_like_acronym, name_index, name_variants
 
 RULED_KINDS = ("name", "alias", "metonym", "weak")
@@ -73,6 +75,8 @@ class ActorRuler:
     def __init__(self, nlp: Language, kb_paths: list[str]):
         self.kb = get_knowledge_base(kb_paths)
         self.names = name_index(self.kb)
+        self.glue = NameGlue.build(self.names, load_person_titles(), load_sector_lexicon(),
+                                   load_description_lexicon())
         self._tokenizer = nlp.tokenizer
         self._word_tokens: dict[str, tuple[str, ...]] = {}
         self.lower = PhraseTable(lower=True)
@@ -141,6 +145,7 @@ class ActorRuler:
         date: dt.date | None = doc._.cg_doc_date
         words = [t.text for t in doc]
         spans: list[Span] = []
+        kinds: dict[tuple[int, int, str], str] = {}
         # Case-sensitive matches first so that, at equal length, they win in filter_spans.
         for table, words_seen in ((self.orth, words), (self.lower, [w.lower() for w in words])):
             for start, end, key in table(words_seen):
@@ -152,14 +157,28 @@ class ActorRuler:
                     continue
                 actor = self.kb.actors[entry.actor_id].as_of(date)
                 spans.append(Span(doc, start, end, label=entity_label(actor), span_id=entry.actor_id))
+                kinds[(start, end, entry.actor_id)] = entry.kind
         spans += self._transliterations(doc, spans, date)
         if not spans:
             return doc
         kept = filter_spans(spans)
+        kept = self._drop_name_parts(doc, kept, kinds)
         kept_tokens = {i for s in kept for i in range(s.start, s.end)}
         previous = [e for e in doc.ents if not any(i in kept_tokens for i in range(e.start, e.end))]
         doc.set_ents(sorted(kept + previous, key=lambda s: s.start), default="unmodified")
         return doc
+
+
+    def _drop_name_parts(self, doc: Doc, kept: list[Span], kinds: dict[tuple[int, int, str], str]) -> list[Span]:
+        """A one-word match that is part of a longer capitalised name is left to ``ner`` (name_parts.py)."""
+        covered = {i: s.start for s in kept for i in range(s.start, s.end)}
+        out = []
+        for span in kept:
+            actor = self.kb.actors.get(span.id_)
+            kind = kinds.get((span.start, span.end, span.id_), "")
+            if actor is None or not self.glue.is_part(doc, span.start, span.end, actor, kind, covered.get):
+                out.append(span)
+        return out
 
 
 def _chain_word(token) -> bool:

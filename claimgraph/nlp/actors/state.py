@@ -16,7 +16,8 @@ from .provisional import DocActors
 # Confidence of a mention by the rule that found it (fuzzy matches carry their similarity instead).
 LINK_CONFIDENCE = {"kb": 1.0, "exact": 1.0, "metonym": 0.85, "acronym": 0.9, "acronym_long": 0.85,
                    "demonym_org": 0.85, "demonym_org_derived": 0.75, "demonym": 0.6, "provisional": 0.7,
-                   "generic": 0.5}
+                   "generic": 0.5, "surname": 0.9, "surname-title": 0.85, "surname-country": 0.75,
+                   "person-government": 0.8, "description_name": 0.8}
 
 
 @dataclass
