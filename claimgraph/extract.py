@@ -17,8 +17,9 @@ from .dateline import split_dateline
 from .errors import InputError
 from .kb import KnowledgeBase, get_knowledge_base
 from .models import Actor, Document, ExtractionResult, Mention
-from .nlp.pipeline import MODEL_NAME, cached_pipeline
+from .nlp.pipeline import MODEL_NAME, build_truecaser, cached_pipeline
 from .textio import check_text, prepare_document
+from .truecase import Truecaser, caps_regions, original_text
 
 
 class Extractor:
@@ -28,6 +29,7 @@ class Extractor:
         self.kb_paths = tuple(str(p) for p in kb_paths)
         self.kb: KnowledgeBase = get_knowledge_base(self.kb_paths)
         self.nlp = nlp or cached_pipeline(self.kb_paths, model_name)
+        self._truecaser: Truecaser | None = None  # built at the first ALL-CAPS document
 
     def extract(self, document: Document) -> ExtractionResult:
         return next(self.extract_many([document]))
@@ -49,12 +51,20 @@ class Extractor:
 
     def _make_doc(self, document: Document) -> Doc:
         check_text(document.text, document.id)
-        doc = self.nlp.make_doc(document.text)
+        doc = self.nlp.make_doc(self._model_text(document.text))
         doc._.cg_doc_id = document.id
         doc._.cg_doc_date = document.date
         doc._.cg_date_origin = document.date_origin
         doc._.cg_body_start = _body_start(document)
         return doc
+
+    def _model_text(self, text: str) -> str:
+        """The text the pipeline reads: ALL-CAPS stretches truecased (claimgraph.truecase), offsets kept."""
+        if not caps_regions(text):
+            return text
+        if self._truecaser is None:
+            self._truecaser = build_truecaser(self.nlp, self.kb)
+        return self._truecaser(text)
 
     def _extract_chunk(self, chunk: list[Document]) -> list[ExtractionResult]:
         return list(self.extract_many(chunk, n_process=1))
@@ -107,6 +117,8 @@ def doc_to_result(document: Document, doc: Doc, kb: KnowledgeBase) -> Extraction
                     confidence=round(m.confidence, 3), sense=m.sense)
         )
     statements = list(doc._.cg_statements or [])
+    if doc.text != document.text:  # the pipeline read a truecased copy: quote the original
+        statements, mentions = original_text(statements, mentions, document.text)
     used = {m.actor for m in mentions if m.actor}
     for s in statements:
         used.update(x for x in (s.asserter, s.subject, s.object) if x and x != "author")

@@ -282,7 +282,7 @@ _RULES = """
 - **muc4.** Perpetrator organisations: subjects of ASSAULT and COERCE statements (not denied) resolved to an
   actor that is not a person, population or country, once per actor per document. A match is a gold
   `perp_organization_id` mention equal to, or contained as whole words in, our subject text or one of the
-  actor's names (or the reverse), case-insensitively. The ALL-CAPS text is truecased first by a general rule
-  (lower case, sentence starts capitalised, spans matching knowledge-base names take the name's casing); the
-  raw-caps figure is beside it.
+  actor's names (or the reverse), case-insensitively. The ALL-CAPS text goes in as it is: the pipeline's text
+  preparation truecases it (claimgraph/truecase.py: knowledge-base and place names take their casing, words
+  that are no English words are names, the rest is lower case).
 """

