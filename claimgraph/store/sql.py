@@ -22,6 +22,7 @@ from ..kb import normalize_name
 from ..identity import actor_key, key_map, map_key, proposition_key
 from .models import StoredDocument, StoreStats
 from .neardup import THRESHOLD, Signature, similarity
+from .browse import BrowseMixin
 from .queries import QueryMixin
 
 DB_ENV = "CLAIMGRAPH_DB"
@@ -102,7 +103,7 @@ class _Tally:
                 "contested": contested, "asserters": [[k[0], k[1], c] for k, c in top]}
 
 
-class SqlStore(QueryMixin, Store):
+class SqlStore(QueryMixin, BrowseMixin, Store):
     def __init__(self, url: str, dialect: Dialect, label: str | None = None):
         self.url, self.dialect, self.label = url, dialect, label or url
         try:
