@@ -1,5 +1,5 @@
 """Store commands: ``ingest``, the queries (``actor``, ``dossier``, ``claims``, ``contested``, ``network``,
-``timeline``, ``search``), ``export``, ``db`` and ``demo``. Each is a thin layer over claimgraph.store."""
+``timeline``, ``search``), ``export`` and ``demo``. Each is a thin layer over claimgraph.store."""
 
 from __future__ import annotations
 
@@ -23,8 +23,9 @@ PROP_TABLE = ["proposition", "asserts", "denies", "sources", "first_seen", "last
 
 
 def db_option(func: Callable) -> Callable:
-    return click.option("--db", "db_path", type=click.Path(dir_okay=False), envvar="CLAIMGRAPH_DB", default=None,
-                        help="Database file (default $CLAIMGRAPH_DB or ./claimgraph.db).")(func)
+    return click.option("--db", "db_path", envvar="CLAIMGRAPH_DB", default=None, metavar="PATH|URL",
+                        help="SQLite file or postgresql://user@host/dbname (default $CLAIMGRAPH_DB or "
+                             "./claimgraph.db).")(func)
 
 
 def date_option(name: str, help_text: str) -> Callable:
@@ -381,20 +382,6 @@ def search(text: str, limit: int, db_path: str | None, fmt: str) -> None:
     rows = [{**h.claim.model_dump(mode="json"), "snippet": h.snippet} for h in hits]
     emit_rows(rows, fmt, ["date", "asserter_name", "stance", "subject_name", "event_type", "object_name", "snippet",
                           "doc_id", "statement_id"], title=f"{len(hits)} hit(s)")
-
-
-@main.command()
-@db_option
-@format_option(default="table", choices=("table", "json"))
-@handle_errors
-def db(db_path: str | None, fmt: str) -> None:
-    """Counts of what the store holds and its schema version."""
-    with _store(db_path, read_only=True) as store:
-        stats = store.stats()
-    if fmt == "json":
-        _json(stats.model_dump(mode="json"))
-    else:
-        emit_rows([{"item": k, "value": v} for k, v in stats.model_dump().items()], "table")
 
 
 # ---- export ------------------------------------------------------------------------------------------

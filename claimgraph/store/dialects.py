@@ -1,45 +1,70 @@
-"""Backend-specific pieces behind one small interface: connection settings and full-text search.
+"""Backend-specific pieces behind one small interface: connection settings, DDL of a schema version, full-text
+search, conflict-tolerant inserts and which errors are worth retrying.
 
-Everything SQLite-only (PRAGMAs, FTS5) lives in ``SqliteDialect``; a PostgreSQL backend adds a dialect with
-tsvector columns and leaves the rest of the store untouched.
+Everything SQLite-only (PRAGMAs, FTS5) lives in ``SqliteDialect``; PostgreSQL's (tsvector + GIN) in
+``postgres.py``. The rest of the store is SQLAlchemy Core and runs unchanged on both.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
 
-from sqlalchemy import Connection, Engine, event, text
+from sqlalchemy import Connection, Engine, Table, event, text
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.sql.dml import Insert
+
+
+WRITE = "claimgraph_write"  # execution option of a connection that will write (see SqliteDialect.configure)
 
 
 class Dialect(ABC):
+    name: str
+
     @abstractmethod
     def configure(self, engine: Engine) -> None:
         """Per-connection settings."""
 
-    @abstractmethod
-    def create_fulltext(self, conn: Connection) -> None:
-        """Create the full-text indexes over statement quotes and document text."""
+    def lock_schema(self, conn: Connection) -> None:
+        """Serialise concurrent migrations of one database (two ingests opening a new store at once)."""
 
     @abstractmethod
+    def migrate(self, conn: Connection, version: int) -> None:
+        """The backend's own DDL of schema ``version`` (after the tables and indexes of ``schema.py``)."""
+
+    @abstractmethod
+    def insert_ignoring(self, table: Table, conflict: list[str]) -> Insert:
+        """``INSERT ... ON CONFLICT (conflict) DO NOTHING``: a row another writer stored first is left alone."""
+
     def index_statements(self, conn: Connection, doc_pk: int) -> None:
-        """Add a just-written document's statement quotes to the full-text index."""
+        """Add a just-written document's statement quotes to the full-text index (when not automatic)."""
 
-    @abstractmethod
-    def index_document(self, conn: Connection, pk: int, title: str | None, body: str) -> None: ...
+    def index_document(self, conn: Connection, pk: int, title: str | None, body: str) -> None:
+        """Add a just-written document to the full-text index (when not automatic)."""
 
-    @abstractmethod
     def rebuild_fulltext(self, conn: Connection) -> None:
-        """Re-derive the full-text indexes from the tables (after deletes or bulk loads)."""
+        """Re-derive the full-text indexes from the tables after deletes or bulk loads (when not automatic)."""
+
+    def after_bulk_load(self, conn: Connection) -> None:
+        """After rows were inserted with their keys (a copied store): full-text indexes, key sequences."""
+        self.rebuild_fulltext(conn)
 
     @abstractmethod
     def search_statements(self, conn: Connection, query: str, limit: int) -> list[tuple[int, str]]:
-        """(statement pk, snippet) best first."""
+        """(statement pk, snippet) best first; every word of ``query`` is required."""
+
+    def is_retryable(self, exc: BaseException) -> bool:
+        """A transaction the server aborted to break a deadlock or a serialisation conflict: run it again."""
+        return False
 
 
 class SqliteDialect(Dialect):
+    name = "sqlite"
+
     def configure(self, engine: Engine) -> None:
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001
+            # The driver's own transaction handling off, so that ``_begin`` decides how each one starts.
+            dbapi_conn.isolation_level = None
             cursor = dbapi_conn.cursor()
             # WAL: readers never block the writer, and a killed writer leaves the last committed state.
             cursor.execute("PRAGMA journal_mode=WAL")
@@ -49,13 +74,22 @@ class SqliteDialect(Dialect):
             cursor.execute("PRAGMA cache_size=-65536")
             cursor.close()
 
-    def create_fulltext(self, conn: Connection) -> None:
-        conn.execute(text(
-            "CREATE VIRTUAL TABLE statements_fts USING fts5(quote, content='statements', content_rowid='pk')"
-        ))
-        conn.execute(text(
-            "CREATE VIRTUAL TABLE documents_fts USING fts5(title, text, content='documents', content_rowid='pk')"
-        ))
+        @event.listens_for(engine, "begin")
+        def _begin(conn: Connection) -> None:
+            # A writer takes the write lock up front (waiting up to busy_timeout for another writer), instead of
+            # failing with "database is locked" when its read snapshot turns out stale at its first write. Readers
+            # start a plain deferred transaction and never wait for writers (WAL).
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE) else "BEGIN")
+
+    def migrate(self, conn: Connection, version: int) -> None:
+        if version == 1:
+            conn.execute(text(
+                "CREATE VIRTUAL TABLE statements_fts USING fts5(quote, content='statements', content_rowid='pk')"))
+            conn.execute(text(
+                "CREATE VIRTUAL TABLE documents_fts USING fts5(title, text, content='documents', content_rowid='pk')"))
+
+    def insert_ignoring(self, table: Table, conflict: list[str]) -> Insert:
+        return sqlite.insert(table).on_conflict_do_nothing(index_elements=conflict)
 
     def index_statements(self, conn: Connection, doc_pk: int) -> None:
         conn.execute(text("INSERT INTO statements_fts(rowid, quote) SELECT pk, quote FROM statements "

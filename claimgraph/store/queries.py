@@ -11,7 +11,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from typing import Iterable
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select, true
 from sqlalchemy.engine import Connection, Engine
 
 from ..errors import NotFoundError
@@ -141,7 +141,8 @@ class QueryMixin:
             query = query.where(S.date <= flt.until)
         if flt.min_sources:
             query = query.where(P.n_sources >= flt.min_sources)
-        query = query.order_by(S.date.desc(), S.pk.desc()).limit(flt.limit)
+        # NULL dates last, as SQLite sorts them; the PostgreSQL indexes are declared in this order (schema.py).
+        query = query.order_by(S.date.desc().nulls_last(), S.pk.desc()).limit(flt.limit)
         with self.engine.connect() as conn:
             return self._claims(conn, conn.execute(query).all())
 
@@ -149,7 +150,7 @@ class QueryMixin:
                      actor: list[str] | None = None) -> list[Proposition]:
         query = select(t.propositions)
         if contested_only:
-            query = query.where(P.contested.is_(True))  # implies statements, and keeps to the index
+            query = query.where(P.contested == true())  # implies statements, and keeps to the index
         else:
             query = query.where(P.n_statements > 0)
         if min_sources:
@@ -187,7 +188,7 @@ class QueryMixin:
             rows = []
             for subj, obj in ((a_scope, b_scope), (b_scope, a_scope)):
                 rows += conn.execute(_claim_select().where(S.subject_key.in_(subj), S.object_key.in_(obj))
-                                     .order_by(S.date, S.pk).limit(limit)).all()
+                                     .order_by(S.date.asc().nulls_first(), S.pk).limit(limit)).all()
             seen, unique = set(), []
             for r in rows:
                 if r.pk not in seen:
@@ -283,7 +284,7 @@ class QueryMixin:
                     query = query.where(S.date >= since)
                 if until:
                     query = query.where(S.date <= until)
-                for r in conn.execute(query.order_by(S.date, S.pk).limit(limit)):
+                for r in conn.execute(query.order_by(S.date.asc().nulls_first(), S.pk).limit(limit)):
                     rows[r.pk] = r
             ordered = sorted(rows.values(),
                              key=lambda r: (r.date or dt.date.min, r.pk))[:limit]  # type: ignore[attr-defined]
