@@ -6,6 +6,8 @@ import datetime as dt
 
 import pytest
 
+from claimgraph.models import STANCES
+
 from claimgraph.errors import NotFoundError
 from claimgraph.graph import actor_graph, quad_classes
 from claimgraph.store import ClaimFilter, open_store
@@ -148,12 +150,18 @@ def test_busiest_pairs(store):
 
 
 def test_actor_graph_counts_and_quads(store):
-    graph = actor_graph(store.iter_results())
+    graph = actor_graph(store.iter_results())  # asserted statements only
     assert set(graph.nodes) == {"PAK", "ISKP", "AFGTAL", "ISI", "USA", "prov:baloch front"}
     assert graph.number_of_edges() == 6
-    assert graph.edges["PAK", "ISKP"]["weight"] == 2 and graph.edges["PAK", "ISKP"]["cooperation"] == 2
-    assert graph.edges["ISKP", "prov:baloch front"]["material_conflict"] == 1
-    assert graph.edges["AFGTAL", "PAK"]["verbal_conflict"] == 1
+    # the Taliban's claim and Pakistan's denial are not summed: one asserted SUPPORT edge
+    assert graph.edges["PAK", "ISKP", "asserts"]["weight"] == 1
+    assert graph.edges["PAK", "ISKP", "asserts"]["cooperation"] == 1
+    assert graph.edges["USA", "PAK", "asserts"]["weight"] == 1  # the prediction is not an asserted edge
+    assert graph.edges["ISKP", "prov:baloch front", "asserts"]["material_conflict"] == 1
+    assert graph.edges["AFGTAL", "PAK", "asserts"]["verbal_conflict"] == 1
+    every = actor_graph(store.iter_results(), STANCES)
+    assert every.number_of_edges() == 8
+    assert every.edges["PAK", "ISKP", "denies"]["weight"] == 1 and every.edges["USA", "PAK", "predicts"]["weight"] == 1
     window = actor_graph(store.iter_results(since=dt.date(2025, 3, 1)))
-    assert set(window.edges) == {("USA", "PAK"), ("ISKP", "prov:baloch front")}
+    assert {(u, v) for u, v, _ in window.edges} == {("USA", "PAK"), ("ISKP", "prov:baloch front")}
     assert set(quad_classes()) >= {"ASSAULT", "AID", "REQUEST"}

@@ -317,18 +317,24 @@ def contested(actors_: tuple[str, ...], min_sources: int, limit: int, db_path: s
 @date_option("--since", "Documents dated on or after (YYYY-MM-DD).")
 @date_option("--until", "Documents dated on or before (YYYY-MM-DD).")
 @click.option("--top", default=20, show_default=True, help="Edges to list (heaviest first).")
+@click.option("--edges", "stances", default="asserts", show_default=True, type=click.Choice(["asserts", "all"]),
+              help="Edges from asserted statements only, or one edge per stance.")
 @db_option
 @format_option()
 @handle_errors
-def network(since: dt.datetime | None, until: dt.datetime | None, top: int, db_path: str | None, fmt: str) -> None:
+def network(since: dt.datetime | None, until: dt.datetime | None, top: int, stances: str, db_path: str | None,
+            fmt: str) -> None:
     """Actor graph of a time window: node and edge counts, heaviest edges split into cooperation/conflict."""
-    from ..graph import actor_graph
+    from ..graph import QUADS, actor_graph
 
     with _store(db_path, read_only=True) as store:
-        graph = actor_graph(store.iter_results(since=_day(since), until=_day(until)))
-    edges = sorted(graph.edges(data=True), key=lambda e: (-e[2]["weight"], e[0], e[1]))
+        graph = actor_graph(store.iter_results(since=_day(since), until=_day(until)),
+                            STANCES if stances == "all" else ("asserts",))
+    edges = sorted(graph.edges(data=True), key=lambda e: (-e[2]["weight"], e[0], e[1], e[2]["stance"]))
     rows = [{"subject": s, "subject_name": graph.nodes[s]["name"], "object": o, "object_name": graph.nodes[o]["name"],
-             **d} for s, o, d in edges[:top]]
+             **{k: d[k] for k in ("stance", "weight", "cooperation", "conflict", *QUADS)},
+             "event_types": "; ".join(f"{k}:{v}" for k, v in sorted(d["event_types"].items()))}
+            for s, o, d in edges[:top]]
     summary = {"nodes": graph.number_of_nodes(), "edges": graph.number_of_edges(),
                "statements": sum(d["weight"] for _, _, d in graph.edges(data=True)),
                "cooperation": sum(d["cooperation"] for _, _, d in graph.edges(data=True)),
@@ -338,10 +344,9 @@ def network(since: dt.datetime | None, until: dt.datetime | None, top: int, db_p
         return
     if fmt == "table":
         click.echo(", ".join(f"{k}: {v}" for k, v in summary.items()))
-    columns = ["subject_name", "object_name", "weight", "cooperation", "conflict"]
+    columns = ["subject_name", "object_name", "stance", "weight", "cooperation", "conflict"]
     if fmt == "csv":
-        columns = ["subject", "object", *columns, "verbal_cooperation", "material_cooperation", "verbal_conflict",
-                   "material_conflict"]
+        columns = ["subject", "object", *columns, *QUADS, "event_types"]
     emit_rows(rows, fmt, columns, title=f"heaviest {len(rows)} edge(s)")
 
 
