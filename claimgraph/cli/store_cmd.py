@@ -13,7 +13,7 @@ import click
 
 from ..errors import OfflineError
 from ..models import EVENT_TYPES, STANCES
-from .common import emit_rows, format_option, handle_errors, kb_option, main
+from .common import Progress, emit_rows, format_option, handle_errors, kb_option, main, workers_option
 
 CLAIM_COLUMNS = ["date", "asserter_name", "stance", "subject_name", "event_type", "object_name", "negated",
                  "sources", "quote", "doc_id", "statement_id"]
@@ -39,11 +39,11 @@ def _day(value: dt.datetime | None) -> dt.date | None:
 
 
 @contextmanager
-def _store(db_path: str | None, read_only: bool = False) -> Iterator[Any]:
-    """The store; a query (``read_only``) refuses a database that does not exist instead of creating one."""
+def _store(db_path: str | None, must_exist: bool = False) -> Iterator[Any]:
+    """The store; with ``must_exist`` (queries, export, reprocess) a missing database is an error, not created."""
     from ..store import open_store
 
-    store = open_store(db_path, create=not read_only)
+    store = open_store(db_path, create=not must_exist)
     try:
         yield store
     finally:
@@ -128,7 +128,7 @@ def _json(value: Any) -> None:
 @main.command()
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--text-column", default="text", show_default=True, help="CSV column holding the text.")
-@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="NLP processes.")
+@workers_option
 @click.option("--batch-size", default=16, show_default=True, type=click.IntRange(1, 1000))
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar (problems are still reported on stderr).")
 @db_option
@@ -144,55 +144,18 @@ def ingest(inputs: tuple[str, ...], text_column: str, workers: int, batch_size: 
     from ..ingest import ingest as run_ingest
     from ..ingest import iter_documents
 
-    with _store(db_path) as store, _progress(quiet) as progress:
+    from ..ingest.sources import known_count
+
+    total = None if quiet else known_count(inputs)
+    with _store(db_path) as store, Progress(not quiet, total) as progress:
         extractor = Extractor(kb_paths)
 
-        def problem(exc: Exception) -> None:
-            progress.console.print(f"claimgraph: skipped: {exc}", markup=False, highlight=False, soft_wrap=True)
-
         summary = run_ingest(iter_documents(inputs, text_column=text_column), store, extractor, workers=workers,
-                             batch_size=batch_size, on_problem=problem, on_progress=progress.update)
+                             batch_size=batch_size, on_problem=progress.problem, on_progress=progress.update)
     click.echo(summary.line())
     if summary.offline and not summary.stored and not summary.duplicates:
         raise OfflineError(summary.problems[0] if summary.problems else "the network is unreachable")
     sys.exit(summary.exit_code)
-
-
-class _Progress:
-    """A rich progress line on stderr with counts and rate; silent when quiet or not a terminal."""
-
-    def __init__(self, enabled: bool):
-        from rich.console import Console
-
-        self.console = Console(stderr=True)
-        self.enabled = enabled and self.console.is_terminal
-        self._bar: Any = None
-        self._task: Any = None
-
-    def __enter__(self) -> "_Progress":
-        if self.enabled:
-            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-            self._bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                                 console=self.console, transient=True)
-            self._bar.start()
-            self._task = self._bar.add_task("starting", total=None)
-        return self
-
-    def update(self, summary: Any) -> None:
-        if self._bar is not None:
-            rate = summary.seen / summary.seconds if summary.seconds > 0 else 0.0
-            self._bar.update(self._task, description=(
-                f"{summary.stored} stored, {summary.duplicates} duplicate, {summary.skipped} skipped, "
-                f"{summary.statements} statements, {rate:.1f} docs/s"))
-
-    def __exit__(self, *exc: object) -> None:
-        if self._bar is not None:
-            self._bar.stop()
-
-
-def _progress(quiet: bool) -> _Progress:
-    return _Progress(not quiet)
 
 
 # ---- queries -----------------------------------------------------------------------------------------
@@ -206,7 +169,7 @@ def _progress(quiet: bool) -> _Progress:
 def actor(name: str, limit: int, db_path: str | None, kb_paths: tuple[str, ...], fmt: str) -> None:
     """Profile of an actor: aliases, type, counterparties, statements by type and stance over time."""
     kb = _LazyKB(kb_paths)
-    with _store(db_path, read_only=True) as store:
+    with _store(db_path, must_exist=True) as store:
         ref = _resolve(store, kb, name)
         profile = store.actor_profile(ref, kb.loaded, limit=limit)  # the KB's aliases if it had to be loaded
     if fmt == "json":
@@ -246,7 +209,7 @@ def dossier(a: str, b: str, exact: bool, limit: int, db_path: str | None, kb_pat
             fmt: str) -> None:
     """Everything claimed about actors A and B (either direction), grouped by proposition."""
     kb = _LazyKB(kb_paths)
-    with _store(db_path, read_only=True) as store:
+    with _store(db_path, must_exist=True) as store:
         ref_a, ref_b = _resolve(store, kb, a), _resolve(store, kb, b)
         result = store.dossier(ref_a, ref_b, store.actor_scope(ref_a.key, None, not exact),
                                store.actor_scope(ref_b.key, None, not exact), limit=limit)
@@ -302,7 +265,7 @@ def claims(asserter: tuple[str, ...], subject: tuple[str, ...], object_: tuple[s
     from ..store import ClaimFilter
 
     kb = _LazyKB(kb_paths)
-    with _store(db_path, read_only=True) as store:
+    with _store(db_path, must_exist=True) as store:
         flt = ClaimFilter(asserter=_resolve_many(store, kb, asserter), subject=_resolve_many(store, kb, subject),
                           object=_resolve_many(store, kb, object_), event_type=[e.upper() for e in event_type],
                           stance=list(stance), since=_day(since), until=_day(until), min_sources=min_sources,
@@ -324,7 +287,7 @@ def contested(actors_: tuple[str, ...], min_sources: int, limit: int, db_path: s
               kb_paths: tuple[str, ...], fmt: str) -> None:
     """Propositions that one party asserts and another denies, best-sourced first."""
     kb = _LazyKB(kb_paths)
-    with _store(db_path, read_only=True) as store:
+    with _store(db_path, must_exist=True) as store:
         props = store.propositions(contested_only=True, min_sources=min_sources, limit=limit,
                                    actor=_resolve_many(store, kb, actors_) or None)
     if fmt == "json":
@@ -348,7 +311,7 @@ def network(since: dt.datetime | None, until: dt.datetime | None, top: int, stan
     """Actor graph of a time window: node and edge counts, heaviest edges split into cooperation/conflict."""
     from ..graph import QUADS, actor_graph
 
-    with _store(db_path, read_only=True) as store:
+    with _store(db_path, must_exist=True) as store:
         graph = actor_graph(store.iter_results(since=_day(since), until=_day(until)),
                             STANCES if stances == "all" else ("asserts",))
     edges = sorted(graph.edges(data=True), key=lambda e: (-e[2]["weight"], e[0], e[1], e[2]["stance"]))
@@ -384,7 +347,7 @@ def timeline(name: str, since: dt.datetime | None, until: dt.datetime | None, li
              kb_paths: tuple[str, ...], fmt: str) -> None:
     """Statements by or about an actor in date order."""
     kb = _LazyKB(kb_paths)
-    with _store(db_path, read_only=True) as store:
+    with _store(db_path, must_exist=True) as store:
         ref = _resolve(store, kb, name)
         found = store.timeline([ref.key], since=_day(since), until=_day(until), limit=limit)
     rows, columns = _claim_rows(found, fmt)
@@ -399,7 +362,7 @@ def timeline(name: str, since: dt.datetime | None, until: dt.datetime | None, li
 @handle_errors
 def search(text: str, limit: int, db_path: str | None, fmt: str) -> None:
     """Full-text search over statement quotes."""
-    with _store(db_path, read_only=True) as store:
+    with _store(db_path, must_exist=True) as store:
         hits = store.search(text, limit=limit)
     if fmt == "json":
         _json([h.model_dump(mode="json") for h in hits])
@@ -441,7 +404,7 @@ def export(fmt: str, output: str, since: dt.datetime | None, until: dt.datetime 
 
     options = ExportOptions(include_paths=include_paths, relationships=relationships,
                             stances=tuple(STANCES) if stances == "all" else ("asserts",))
-    with _store(db_path, read_only=True) as store:
+    with _store(db_path, must_exist=True) as store:
         kb = _kb(kb_paths)
         results = store.iter_results(since=_day(since), until=_day(until))
         if output == "-":
@@ -452,6 +415,39 @@ def export(fmt: str, output: str, since: dt.datetime | None, until: dt.datetime 
     extra = "".join(f", {v} {k}" for k, v in summary.extra.items())
     click.echo(f"exported {summary.format}: {summary.documents} documents, {summary.actors} actors, "
                f"{summary.statements} statements, {summary.objects} objects{extra}", err=True)
+
+
+# ---- reprocess ---------------------------------------------------------------------------------------
+@main.command()
+@date_option("--since", "Documents dated on or after (YYYY-MM-DD).")
+@date_option("--until", "Documents dated on or before (YYYY-MM-DD).")
+@click.option("--doc", "doc_ids", multiple=True, help="Only the document with this id (repeatable).")
+@workers_option
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@db_option
+@kb_option
+@handle_errors
+def reprocess(since: dt.datetime | None, until: dt.datetime | None, doc_ids: tuple[str, ...], workers: int,
+              quiet: bool, db_path: str | None, kb_paths: tuple[str, ...]) -> None:
+    """Re-extract stored documents in place (after a knowledge-base or lexicon change): same document ids,
+    each document's statements replaced in one transaction. Exit 10 when some were skipped."""
+    from ..extract import Extractor
+    from ..ingest import SKIPPED_EXIT
+    from ..ingest import reprocess as run_reprocess
+
+    with _store(db_path, must_exist=True) as store:
+        selected = sum(1 for _ in store.iter_documents(since=_day(since), until=_day(until),
+                                                       doc_ids=list(doc_ids) or None))
+        if doc_ids and not selected:
+            from ..errors import NotFoundError
+
+            raise NotFoundError(f"no stored document with id {', '.join(repr(d) for d in doc_ids)}")
+        with Progress(not quiet, selected) as progress:
+            summary = run_reprocess(store, Extractor(kb_paths), since=_day(since), until=_day(until),
+                                    doc_ids=list(doc_ids) or None, workers=workers, on_progress=progress.update,
+                                    on_problem=progress.problem)
+    click.echo(summary.line())
+    sys.exit(SKIPPED_EXIT if summary.skipped else 0)
 
 
 # ---- demo --------------------------------------------------------------------------------------------
@@ -466,10 +462,9 @@ def demo(db_path: str, workers: int, quiet: bool, kb_paths: tuple[str, ...]) -> 
     """Ingest the bundled sample reports into ./demo.db and show contested claims, busy pairs and a dossier."""
     from ..demo import run_demo
 
-    with _progress(quiet) as progress:
+    with Progress(not quiet) as progress:
         report = run_demo(db_path, kb_paths=kb_paths, workers=workers, on_progress=progress.update,
-                          on_problem=lambda e: progress.console.print(f"claimgraph: skipped: {e}", markup=False,
-                                                                     soft_wrap=True))
+                          on_problem=progress.problem)
     for note in report.notes:
         click.echo(f"note: {note}")
     click.echo(f"samples: {report.samples}\ndatabase: {report.db} (query it: claimgraph dossier A B --db {report.db})")

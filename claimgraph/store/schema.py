@@ -178,6 +178,12 @@ lsh_bands = Table(
     Column("doc_pk", Key, ForeignKey("documents.pk"), nullable=False),
 )
 
+# What extraction derived from a document, rewritten whole when the document is re-extracted
+# (``Store.replace_result``). A table keyed by document that is *not* listed here is kept across
+# re-extraction: the planned ``judgements`` (keyed by document, character span and proposition key, never by
+# statement pk, so a judgement still finds its statement after the statements are rebuilt) belongs there.
+EXTRACTION_TABLES = [mentions, doc_actors, statements]
+
 # ---- version 2: per-feed state of `claimgraph watch` ---------------------------------------------------
 feeds = Table(
     "feeds", metadata,

@@ -179,6 +179,10 @@ class SqlStore(QueryMixin, Store):
                 raise StoreError(f"{self.label}: {failure}: {_first_line(exc)}") from exc
         raise AssertionError("unreachable")
 
+    def replace_result(self, pk: int, result: ExtractionResult, related: list[Actor] | None = None) -> StoredDocument:
+        return self._transaction(lambda conn: self.writer.replace(conn, pk, result, related or []),
+                                 f"cannot re-store document {result.document.id!r}")
+
     def rebuild_propositions(self, chunk: int = 50_000) -> int:
         def work(conn: Connection) -> int:
             top = conn.execute(select(func.max(t.propositions.c.pk))).scalar() or 0
@@ -222,6 +226,26 @@ class SqlStore(QueryMixin, Store):
             with self.engine.connect() as conn:
                 for pk in pks[start : start + 200]:
                     yield self._load_result(conn, pk)
+
+    def iter_documents(self, since: dt.date | None = None, until: dt.date | None = None,
+                       doc_ids: list[str] | None = None) -> Iterator[tuple[int, Document]]:
+        d = t.documents.c
+        query = select(d.pk).order_by(d.pk)
+        if since:
+            query = query.where(d.date >= since)
+        if until:
+            query = query.where(d.date <= until)
+        if doc_ids:
+            query = query.where(d.doc_id.in_(doc_ids))
+        with self.engine.connect() as conn:
+            pks = list(conn.execute(query).scalars())
+        for pk in pks:
+            with self.engine.connect() as conn:
+                row = conn.execute(select(d.doc_id, d.text, d.title, d.date, d.source, d.url, d.date_origin)
+                                   .where(d.pk == pk)).first()
+            if row is not None:  # deleted meanwhile
+                yield pk, Document(id=row.doc_id, text=row.text, title=row.title, date=row.date, source=row.source,
+                                   url=row.url, date_origin=row.date_origin)
 
     def _load_result(self, conn: Connection, pk: int) -> ExtractionResult:
         d = t.documents.c

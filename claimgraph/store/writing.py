@@ -20,12 +20,13 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from ..identity import actor_key, key_map, map_key, proposition_key
 from ..kb import normalize_name
-from ..models import AUTHOR, Actor, Statement
+from ..errors import StoreError
+from ..models import AUTHOR, Actor, ExtractionResult, Statement
 from ..textio import content_hash as hash_text
 from . import schema as t
 from .base import PendingDocument
@@ -181,6 +182,15 @@ class Writer:
         if signature:
             conn.execute(insert(t.lsh_bands), [{"band_key": k, "doc_pk": pk} for k in signature.band_keys])
         self.dialect.index_document(conn, pk, doc.title, doc.text)
+        touched |= self._write_extraction(conn, pk, group, result, p.keys, prop_pks)
+        return StoredDocument(pk=pk, doc_id=doc.id, dup_group=group, near_duplicate_of=near[0] if near else None,
+                              statements=len(result.statements))
+
+    def _write_extraction(self, conn: Connection, pk: int, group: int, result: ExtractionResult,
+                          keys: dict[str, str], prop_pks: dict[str, int]) -> set[int]:
+        """What extraction found in stored document ``pk`` (the rows of ``t.EXTRACTION_TABLES``); returns the
+        propositions it touched."""
+        doc = result.document
         if result.actors:
             conn.execute(insert(t.doc_actors), [
                 {"doc_pk": pk, "pos": i, "actor_key": actor_key(a, doc.id), "data": a.model_dump(mode="json")}
@@ -188,12 +198,36 @@ class Writer:
         if result.mentions:
             conn.execute(insert(t.mentions), [
                 {"doc_pk": pk, "pos": i, "start": m.start, "end": m.end, "text": m.text, "actor_id": m.actor,
-                 "actor_key": map_key(m.actor, p.keys), "rule": m.rule, "confidence": m.confidence,
+                 "actor_key": map_key(m.actor, keys), "rule": m.rule, "confidence": m.confidence,
                  "sense": m.sense}
                 for i, m in enumerate(result.mentions)])
-        touched |= self._write_statements(conn, pk, group, doc.date, result.statements, p.keys, prop_pks)
-        return StoredDocument(pk=pk, doc_id=doc.id, dup_group=group, near_duplicate_of=near[0] if near else None,
-                              statements=len(result.statements))
+        return self._write_statements(conn, pk, group, doc.date, result.statements, keys, prop_pks)
+
+    def replace(self, conn: Connection, pk: int, result: ExtractionResult, related: list[Actor]) -> StoredDocument:
+        """Replace what extraction found in stored document ``pk`` (same id and text) by ``result``: its mentions,
+        actors and statements are rewritten and the propositions they touched (old and new) recounted. The
+        document keeps its pk, duplicate group and full-text row; tables not in ``t.EXTRACTION_TABLES``
+        (judgements) keep their rows."""
+        d = t.documents.c
+        digest = hash_text(result.document.text)
+        row = conn.execute(select(d.doc_id, d.content_hash, d.dup_group).where(d.pk == pk)).first()
+        if row is None:
+            raise StoreError(f"no stored document {pk}")
+        if row.content_hash != digest or row.doc_id != result.document.id:
+            raise StoreError(f"document {row.doc_id!r} is not the one re-extracted ({result.document.id!r}, "
+                             f"other text)")
+        p = plan(PendingDocument(result, digest, None, related))
+        prop_pks = self._proposition_pks(conn, p.props)  # the same lock order as write_batch
+        self._write_actors(conn, p.actors)
+        old = set(conn.execute(select(t.statements.c.prop_pk).where(t.statements.c.doc_pk == pk)).scalars())
+        self.dialect.unindex_statements(conn, pk)
+        for table in t.EXTRACTION_TABLES:
+            conn.execute(delete(table).where(table.c.doc_pk == pk))
+        doc = result.document
+        conn.execute(update(t.documents).where(d.pk == pk).values(date=doc.date, date_origin=doc.date_origin))
+        new = self._write_extraction(conn, pk, row.dup_group, result, p.keys, prop_pks)
+        self.refresh(conn, old | new)
+        return StoredDocument(pk=pk, doc_id=doc.id, dup_group=row.dup_group, statements=len(result.statements))
 
     def _near_duplicate(self, conn: Connection, signature: Signature) -> tuple[int, int] | None:
         """(pk, group) of the most similar stored document above the threshold."""
