@@ -37,10 +37,10 @@ def _day(value: dt.datetime | None) -> dt.date | None:
 
 @contextmanager
 def _store(db_path: str | None, read_only: bool = False) -> Iterator[Any]:
-    """The store; a query (``read_only``) refuses a database that does not exist instead of creating one."""
+    """The store; a query (``read_only``) writes and creates nothing, and refuses a database that does not exist."""
     from ..store import open_store
 
-    store = open_store(db_path, create=not read_only)
+    store = open_store(db_path, create=not read_only, read_only=read_only)
     try:
         yield store
     finally:

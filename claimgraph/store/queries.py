@@ -14,7 +14,7 @@ from typing import Iterable
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.engine import Connection, Engine
 
-from ..errors import NotFoundError
+from ..errors import InputError, NotFoundError
 from ..kb import normalize_name
 from ..models import AUTHOR
 from . import schema as t
@@ -23,6 +23,9 @@ from .models import (
     ActorProfile, ActorRef, AsserterStance, Claim, ClaimFilter, Counterparty, Dossier, DossierEntry, PairCount,
     Proposition, SearchHit, TypeStanceCount,
 )
+
+MAX_NAME_CHARS = 500  # longer than any actor name; a LIKE pattern beyond SQLite's 50,000 is an error
+MAX_SEARCH_CHARS = 2000
 
 S, D, P, A = t.statements.c, t.documents.c, t.propositions.c, t.actors.c
 _CLAIM_COLUMNS = (S.pk, S.sid, D.doc_id, D.title, S.date, D.source, D.url, S.asserter_key, S.stance, S.subject_key,
@@ -66,6 +69,8 @@ class QueryMixin:
     def resolve_actor(self, name: str, kb: object | None = None) -> ActorRef:
         """Stored key, then any stored name/alias/metonym, then the knowledge base (exact, then fuzzy)."""
         text = name.strip()
+        if len(text) > MAX_NAME_CHARS:
+            raise InputError(f"an actor name of {len(text):,} characters is too long (at most {MAX_NAME_CHARS})")
         key = normalize_name(text)
         N = t.actor_names.c
         with self.engine.connect() as conn:
@@ -94,7 +99,7 @@ class QueryMixin:
                 elif (hits := kb.search(text, limit=1)) and hits[0][2] >= 88:  # type: ignore[attr-defined]
                     found = from_kb(hits[0][0].id)
             if found is None and key:
-                found = stored(A.name_key.like(f"%{key}%"))
+                found = stored(A.name_key.contains(key, autoescape=True))  # '_' and '%' are literal
             if found is not None:
                 return found
         raise NotFoundError(f"no actor named {name!r} in the store or the knowledge base "
@@ -290,6 +295,8 @@ class QueryMixin:
             return self._claims(conn, ordered)
 
     def search(self, text: str, limit: int = 20) -> list[SearchHit]:
+        if len(text) > MAX_SEARCH_CHARS:
+            raise InputError(f"a search of {len(text):,} characters is too long (at most {MAX_SEARCH_CHARS:,})")
         with self.engine.connect() as conn:
             hits = self.dialect.search_statements(conn, text, limit)
             if not hits:

@@ -8,8 +8,8 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Iterator
 
-from sqlalchemy import bindparam, create_engine, delete, func, insert, select, update
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy import bindparam, delete, event, func, insert, select, update
+from sqlalchemy.engine import Connection, Engine, ExceptionContext
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from ..errors import StoreError
@@ -40,17 +40,26 @@ def default_db_path(path: str | os.PathLike | None = None) -> Path:
     return Path(path or os.environ.get(DB_ENV) or DEFAULT_DB)
 
 
-def open_store(path: str | os.PathLike | None = None, create: bool = True) -> "SqlStore":
+def open_store(path: str | os.PathLike | None = None, create: bool = True, read_only: bool = False) -> "SqlStore":
     """Open (migrating as needed) the SQLite store at ``path`` (see ``default_db_path``). With ``create`` a
-    missing database is created; without it (queries) a missing one is an error and no file is made."""
+    missing database is created; without it a missing one is an error and no file is made. ``read_only``
+    (queries, exports) writes nothing, creates no file and needs neither the file nor its folder writable."""
     db = default_db_path(path)
     if db.exists() and db.is_dir():
         raise StoreError(f"{db}: is a directory, not a database file")
     if not db.parent.exists():
         raise StoreError(f"{db}: folder {db.parent} does not exist")
-    if not create and not db.exists():
+    if (read_only or not create) and not db.exists():
         raise StoreError(f"{db}: no such database (check --db or ${DB_ENV}; `claimgraph ingest` creates one)")
-    return SqlStore(f"sqlite:///{db}", SqliteDialect(), str(db))
+    return SqlStore(f"sqlite:///{db}", SqliteDialect(), str(db), read_only=read_only)
+
+
+def db_reason(exc: SQLAlchemyError) -> str:
+    """What the database said, without the SQL statement and its parameters (which hold document text)."""
+    reason = str(getattr(exc, "orig", None) or exc.__class__.__name__)
+    if "readonly database" in reason or "read-only" in reason:
+        reason += "; the database file or its folder is not writable"
+    return reason
 
 
 _S = t.statements.c
@@ -103,18 +112,31 @@ class _Tally:
 
 
 class SqlStore(QueryMixin, Store):
-    def __init__(self, url: str, dialect: Dialect, label: str | None = None):
-        self.url, self.dialect, self.label = url, dialect, label or url
+    def __init__(self, url: str, dialect: Dialect, label: str | None = None, read_only: bool = False):
+        self.url, self.dialect, self.label, self.read_only = url, dialect, label or url, read_only
         try:
-            self.engine: Engine = create_engine(url)
-            dialect.configure(self.engine)
+            self.engine: Engine = dialect.engine(url, read_only)
+            event.listen(self.engine, "handle_error", self._database_error)
             with self.engine.begin() as conn:
-                self.version = t.migrate(conn, dialect)
+                self.version = t.current_version(conn) if read_only else t.migrate(conn, dialect)
         except SQLAlchemyError as exc:
-            raise StoreError(f"{self.label}: cannot open the database ({exc.__class__.__name__}: {exc})") from exc
+            raise StoreError(f"{self.label}: cannot open the database ({db_reason(exc)})") from exc
+        if read_only and self.version == 0:
+            raise StoreError(f"{self.label}: not a claimgraph database (no schema version)")
+        if read_only and self.version < t.LATEST:
+            raise StoreError(f"{self.label}: written by an older claimgraph (schema {self.version}, now {t.LATEST}); "
+                             f"run `claimgraph ingest` on it once to upgrade it")
         if self.version > t.LATEST:
             raise StoreError(f"{self.label}: schema version {self.version} is newer than this claimgraph "
                              f"({t.LATEST}); upgrade claimgraph")
+
+    def _database_error(self, context: ExceptionContext) -> None:
+        """Every database error (locked, read-only, disk full, corrupt) becomes a StoreError naming the
+        database, without SQL or parameters; a uniqueness conflict is left to the writer, which handles it."""
+        exc = context.sqlalchemy_exception
+        if exc is None or isinstance(exc, IntegrityError):
+            return
+        raise StoreError(f"{self.label}: database error ({db_reason(exc)})") from context.original_exception
 
     def close(self) -> None:
         self.engine.dispose()
@@ -136,7 +158,8 @@ class SqlStore(QueryMixin, Store):
         except IntegrityError:
             return None  # stored meanwhile by another process: same content, nothing to do
         except SQLAlchemyError as exc:
-            raise StoreError(f"{self.label}: cannot store document {result.document.id!r}: {exc}") from exc
+            raise StoreError(f"{self.label}: cannot store document {result.document.id[:200]!r}: "
+                             f"{db_reason(exc)}") from exc
 
     def add_results(self, batch: list[PendingDocument]) -> list[StoredDocument | None]:
         """One transaction for the batch: a crash keeps whole documents only, as with one per document."""
@@ -155,7 +178,7 @@ class SqlStore(QueryMixin, Store):
         except IntegrityError:
             return super().add_results(batch)  # another process stored one meanwhile: go one by one
         except SQLAlchemyError as exc:
-            raise StoreError(f"{self.label}: cannot store {len(batch)} documents: {exc}") from exc
+            raise StoreError(f"{self.label}: cannot store {len(batch)} documents: {db_reason(exc)}") from exc
 
     def _write(self, conn: Connection, result: ExtractionResult, digest: str,
                signature: Signature | None, related: list[Actor]) -> StoredDocument:
