@@ -1,16 +1,19 @@
 """The actor graph: one definition shared by ``claimgraph network`` and the GraphML/GEXF exports.
 
-Nodes are actors with at least one mention in the given documents, plus any actor a statement names as
-subject or object. Edges are ordered (subject, object) pairs of statements with both set, weighted by the
-number of statements and split by PLOVER's quad classes (verbal/material cooperation/conflict, read from
-data/ontology/plover.yaml). Node ids are store-wide actor keys, so provisional actors of the same name in
-different documents are one node.
+Edges are ordered (subject, object) pairs of statements with both set, **one edge per stance**: by default only
+asserted statements count, so an accusation and its denial do not add up to a relation ("the Taliban say
+Pakistan supports ISKP" and "Pakistan denies it" are one asserted SUPPORT claim and one denied one, not two
+cooperation events). Each edge is weighted by its statements, split by PLOVER's quad classes (verbal/material
+cooperation/conflict, read from data/ontology/plover.yaml) and dated by them. Nodes are the actors on at least
+one edge. Node ids are store-wide actor keys, so provisional actors of the same name in different documents
+are one node.
 """
 
 from __future__ import annotations
 
 import functools
-from typing import Iterable
+from collections import Counter
+from typing import Iterable, Sequence
 
 import networkx as nx
 
@@ -42,43 +45,54 @@ def quad_classes() -> dict[str, str]:
     return quads
 
 
-def actor_graph(results: Iterable[ExtractionResult]) -> nx.DiGraph:
+def actor_graph(results: Iterable[ExtractionResult],
+                stances: Sequence[str] = ("asserts",)) -> nx.MultiDiGraph:
     """The directed actor graph of these documents (see the module docstring for the definition).
 
-    Node attributes: name, type, provisional, mentions, documents. Edge attributes: weight (statements),
-    cooperation, conflict, and one count per quad class.
+    Edges are keyed by stance (``graph.edges[subject, object, "asserts"]``), one per stance in ``stances``.
+    Node attributes: name, type, provisional, mentions, documents. Edge attributes: stance, weight
+    (statements), cooperation, conflict, one count per quad class, ``event_types`` (a Counter) and ``dates``
+    (the set of days its statements are dated to: the statement's time, else its document's date).
     """
     quads = quad_classes()
-    graph = nx.DiGraph()
+    wanted = set(stances)
+    graph = nx.MultiDiGraph()
+    nodes: dict[str, dict] = {}
     for result in results:
         keys = key_map(result)
         for actor in result.actors:
-            key = actor_key(actor, result.document.id)
-            if key not in graph:
-                graph.add_node(key, name=actor.name, type=actor.type, provisional=actor.provisional, mentions=0,
-                               documents=0)
+            nodes.setdefault(actor_key(actor, result.document.id), {
+                "name": actor.name, "type": actor.type, "provisional": actor.provisional, "mentions": 0,
+                "documents": 0})
         mentioned = set()
         for mention in result.mentions:
             key = map_key(mention.actor, keys)
-            if key and key in graph:
-                graph.nodes[key]["mentions"] += 1
+            if key and key in nodes:
+                nodes[key]["mentions"] += 1
                 mentioned.add(key)
         for key in mentioned:
-            graph.nodes[key]["documents"] += 1
+            nodes[key]["documents"] += 1
         for statement in result.statements:
             subject, obj = map_key(statement.subject, keys), map_key(statement.object, keys)
-            if not subject or not obj:
+            if not subject or not obj or statement.stance not in wanted:
                 continue
             for key in (subject, obj):
-                if key not in graph:
-                    graph.add_node(key, name=key, type="other", provisional=False, mentions=0, documents=0)
-            if not graph.has_edge(subject, obj):
-                graph.add_edge(subject, obj, weight=0, cooperation=0, conflict=0, **{q: 0 for q in QUADS})
-            edge = graph.edges[subject, obj]
+                nodes.setdefault(key, {"name": key, "type": "other", "provisional": False, "mentions": 0,
+                                       "documents": 0})
+            stance = statement.stance
+            if not graph.has_edge(subject, obj, stance):
+                graph.add_edge(subject, obj, stance, stance=stance, weight=0, cooperation=0, conflict=0,
+                               event_types=Counter(), dates=set(), **{q: 0 for q in QUADS})
+            edge = graph.edges[subject, obj, stance]
             quad = quads[statement.event_type]
             edge["weight"] += 1
             edge[quad] += 1
             edge["cooperation" if quad.endswith("cooperation") else "conflict"] += 1
-    unused = [n for n, d in graph.nodes(data=True) if d["mentions"] == 0 and graph.degree(n) == 0]
-    graph.remove_nodes_from(unused)  # listed by extraction (e.g. only as an asserter) but never mentioned
+            edge["event_types"][statement.event_type] += 1
+            time = statement.time
+            day = time.start_date if time and time.start_date else result.document.date
+            if day is not None:
+                edge["dates"].add(day)
+    for key in list(graph.nodes):
+        graph.nodes[key].update(nodes[key])  # only actors on an edge: no isolates
     return graph

@@ -5,7 +5,7 @@ read in name order, then the user's overlay files:
 those named in the ``CLAIMGRAPH_LEXICON`` environment variable (paths separated by ``os.pathsep``; a
 directory stands for its ``*.yaml`` files), then those passed to :func:`load_lexicon`. Every file has the
 same shape - a mapping whose keys are sections (``entries``, ``reporting``, ``nominal``, ``prepositional``,
-``anonymous_sources``, ``cues``, ``light_verbs``, ``quotation_marks``) plus ``remove`` (a list of ids to drop).
+``anonymous_sources``, ``cues``, ``light_verbs``) plus ``remove`` (a list of ids to drop).
 In an overlay, an entry whose id already exists in the same section replaces it. Everything is validated
 against the ontology (event types, modes, contexts, stances, actor types); errors name file and line.
 See docs/lexicons.md.
@@ -17,9 +17,9 @@ import functools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Literal, Sequence
+from typing import Any, ClassVar, Iterable, Literal, Sequence, Union
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .datafiles import LINE_KEY, load_yaml, package_data_path, validate_record
 from .errors import DataFileError
@@ -74,16 +74,24 @@ class Constraints(_Entry):
         )
 
 
+# The targets of a noun trigger whose entry names no object prepositions: "support to Y", "attack on Y".
+NOUN_OBJECT_PREPS = ("to", "against", "on", "for")
+
+
 class PredicateEntry(Constraints):
+    """An event trigger. The role fields are read by claimgraph/nlp/claims/roles.py; their defaults live here."""
+
     id: str = Field(min_length=1)
     pos: Literal["verb", "noun", "adj"]
     lemmas: list[str] = Field(min_length=1)
     event: EventType
     mode: str | None = None
     context: list[str] = Field(default_factory=list)
+    # Prepositions whose object is the target, besides dobj / nsubjpass; empty: none for a verb reading, and
+    # NOUN_OBJECT_PREPS for a noun reading (see object_preps_of_noun).
     object_preps: list[str] = Field(default_factory=list)
-    subject_preps: list[str] = Field(default_factory=lambda: ["by"])
-    of_role: Literal["object", "subject"] | None = None
+    subject_preps: list[str] = Field(default_factory=lambda: ["by"], min_length=1)  # noun triggers: the agent's
+    of_role: Literal["object", "subject"] = "object"  # nouns: "N of Y" names the object (or the subject)
     symmetric: bool = False
     secondary_object: bool = False
     negative: bool = False
@@ -92,22 +100,13 @@ class PredicateEntry(Constraints):
 
     _lemmas = field_validator("lemmas", "object_preps", "subject_preps")(classmethod(lambda cls, v: _check_words(v)))
 
-    def role_hints(self) -> dict[str, Any]:
-        of_role = self.of_role or ("object" if self.pos == "noun" else None)
-        return {
-            "object_preps": list(self.object_preps),
-            "subject_preps": list(self.subject_preps),
-            "of_role": of_role,
-            "symmetric": self.symmetric,
-            "secondary_object": self.secondary_object,
-            "negative": self.negative,
-            "reverse_roles": self.reverse_roles,
-        }
+    def object_preps_of_noun(self) -> tuple[str, ...]:
+        """The target prepositions when the trigger is read as a noun."""
+        return tuple(self.object_preps) or NOUN_OBJECT_PREPS
 
 
 class ReportingEntry(Constraints):
     id: str = Field(min_length=1)
-    pos: Literal["verb"] = "verb"
     lemmas: list[str] = Field(min_length=1)
     speech_act: EventType | None = None
     mode: str | None = None
@@ -127,10 +126,11 @@ class NominalFrame(Constraints):
     content_stance: Stance
     content_via: list[str] = Field(min_length=1)
     speaker_via: list[str] = Field(min_length=1)
-    counter_verbs: list[str] = Field(default_factory=list)
     examples: list[str] = Field(min_length=1)
 
-    _lemmas = field_validator("lemmas", "counter_verbs")(classmethod(lambda cls, v: _check_words(v)))
+    _lemmas = field_validator("lemmas")(classmethod(lambda cls, v: _check_words(v)))
+
+    target_is_subject: ClassVar[bool] = False  # a claim noun has no object that could be its content's subject
 
 
 class PrepositionalFrame(Constraints):
@@ -142,10 +142,14 @@ class PrepositionalFrame(Constraints):
 
     _lemmas = field_validator("lemmas")(classmethod(lambda cls, v: _check_words(v)))
 
+    # "According to X" names a source; it is no speech act and has no target.
+    speech_act: ClassVar[None] = None
+    mode: ClassVar[None] = None
+    target_is_subject: ClassVar[bool] = False
 
-class QuotationMarks(_Entry):
-    open: list[str] = Field(min_length=1)
-    close: list[str] = Field(min_length=1)
+
+# What a trigger that is also a reporting frame carries (PredicateMatch.frame).
+ReportingFrame = Union[ReportingEntry, NominalFrame, PrepositionalFrame]
 
 
 class SourceModifier(_Entry):
@@ -172,34 +176,44 @@ class AnonymousSource(_Entry):
         return self.actor_type
 
 
+# Where a cue of each kind can sit relative to the trigger, as the stance engine reads them
+# (claimgraph/nlp/claims/stance.py, CUE_READINGS). Negation by the parser's "neg" label is built in, not a cue.
+CUE_PLACES = frozenset({
+    ("stance", "aux"), ("stance", "advmod"), ("stance", "amod"), ("stance", "governor"),
+    ("negation", "governor"), ("conditional", "mark"),
+})
+
+
 class ModalityCue(_Entry):
     id: str = Field(min_length=1)
     kind: Literal["stance", "negation", "conditional"]
-    stance: Literal["predicts", "speculates"] | None = None
-    obligation: bool = False
-    attach: Literal["aux", "advmod", "neg", "governor", "amod", "mark", "det", "cc", "nsubj"]
+    stance: Literal["predicts", "speculates"] | None = None  # stance cues only
+    attach: Literal["aux", "advmod", "amod", "governor", "mark"]
     lemmas: list[str] = Field(min_length=1)
-    with_sibling: list[str] | None = None
-    cue_tag: list[str] | None = None
 
-    _lemmas = field_validator("lemmas", "with_sibling")(classmethod(lambda cls, v: _check_words(v)))
+    _lemmas = field_validator("lemmas")(classmethod(lambda cls, v: _check_words(v)))
+
+    @model_validator(mode="after")
+    def _readable(self) -> ModalityCue:
+        if (self.kind, self.attach) not in CUE_PLACES:
+            places = ", ".join(sorted(a for k, a in CUE_PLACES if k == self.kind))
+            raise ValueError(f"a {self.kind} cue attaches as one of: {places} (not {self.attach})")
+        if (self.stance is None) == (self.kind == "stance"):
+            raise ValueError("a stance cue needs a stance; other cues take none")
+        return self
 
 
 class LightVerb(_Entry):
+    """A support verb whose object is the event noun ("gave X a free hand", "had the backing of Y"). Which roles
+    the verb's own arguments play is decided by its class in claimgraph/nlp/claims/roles.py."""
+
     id: str = Field(min_length=1)
-    verb_class: Literal["give", "receive", "make"] = Field(alias="class")
+    verb_class: Literal["give", "receive"] = Field(alias="class")
     lemmas: list[str] = Field(min_length=1)
-    verb_subject_is: Literal["subject", "object"]
-    object_via: list[str] = Field(default_factory=list)
-    subject_via: list[str] = Field(default_factory=list)
-    realis: Literal["actual", "desired"] = "actual"
-    as_request: bool = False
-    negates: bool = False
-    nouns: list[str] = Field(default_factory=list)
-    relation: str | None = None
+    realis: Literal["actual", "desired"] = "actual"  # desired (need, seek): the subject asks for it, a REQUEST
     examples: list[str] = Field(min_length=1)
 
-    _lemmas = field_validator("lemmas", "nouns")(classmethod(lambda cls, v: _check_words(v)))
+    _lemmas = field_validator("lemmas")(classmethod(lambda cls, v: _check_words(v)))
 
 
 # section name -> (model, label used in error messages)
@@ -233,7 +247,6 @@ class Lexicon:
     anonymous_sources: list[AnonymousSource]
     cues: list[ModalityCue]
     light_verbs: list[LightVerb]
-    quotation_marks: QuotationMarks
     files: list[str]
     origins: dict[tuple[str, str], Origin] = field(default_factory=dict)  # (section, id) -> where it was defined
     predicates_by_lemma: dict[tuple[str, str], list[PredicateEntry]] = field(default_factory=dict)
@@ -241,8 +254,6 @@ class Lexicon:
     nominal_by_lemma: dict[str, list[NominalFrame]] = field(default_factory=dict)
     prepositional_by_lemma: dict[str, list[PrepositionalFrame]] = field(default_factory=dict)
     anonymous_by_lemma: dict[str, AnonymousSource] = field(default_factory=dict)
-    cues_by_lemma: dict[str, list[ModalityCue]] = field(default_factory=dict)
-    light_verbs_by_lemma: dict[str, list[LightVerb]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for entry in self.predicates:
@@ -251,8 +262,6 @@ class Lexicon:
         _index(self.reporting, self.reporting_by_lemma)
         _index(self.nominal, self.nominal_by_lemma)
         _index(self.prepositional, self.prepositional_by_lemma)
-        _index(self.cues, self.cues_by_lemma)
-        _index(self.light_verbs, self.light_verbs_by_lemma)
         for source in self.anonymous_sources:
             for lemma in source.lemmas:
                 self.anonymous_by_lemma.setdefault(lemma, source)
@@ -313,7 +322,6 @@ def _load_cached(overlays: tuple[str, ...]) -> Lexicon:
 def build_lexicon(base: Sequence[Path], overlays: Sequence[Path], ontology: Ontology) -> Lexicon:
     """Merge ``base`` files (ids must be unique) and ``overlays`` (same id replaces) and validate."""
     records: dict[str, dict[str, tuple[BaseModel, Origin]]] = {name: {} for name in SECTIONS}
-    quotes: QuotationMarks | None = None
     for path, overlay in [(p, False) for p in base] + [(p, True) for p in overlays]:
         data = load_yaml(path)
         if data is None:
@@ -321,14 +329,12 @@ def build_lexicon(base: Sequence[Path], overlays: Sequence[Path], ontology: Onto
         if not isinstance(data, dict):
             raise DataFileError(path, "a lexicon file must be a mapping of sections", 1)
         for key in data:
-            if key != LINE_KEY and key not in SECTIONS and key not in ("quotation_marks", "remove"):
-                allowed = ", ".join([*SECTIONS, "quotation_marks", "remove"])
+            if key != LINE_KEY and key not in SECTIONS and key != "remove":
+                allowed = ", ".join([*SECTIONS, "remove"])
                 raise DataFileError(path, f"unknown section {key!r} (expected one of: {allowed})", _line_of_key(path, key))
         for entry_id in data.get("remove") or []:
             if not any(records[name].pop(str(entry_id), None) for name in SECTIONS):
                 raise DataFileError(path, f"remove: no entry with id {entry_id!r}", _line_of_key(path, "remove"))
-        if data.get("quotation_marks") is not None:
-            quotes = validate_record(QuotationMarks, data["quotation_marks"], path, "quotation_marks")  # type: ignore[assignment]
         for name, (model, label) in SECTIONS.items():
             raws = data.get(name)
             if raws is None:
@@ -338,10 +344,8 @@ def build_lexicon(base: Sequence[Path], overlays: Sequence[Path], ontology: Onto
             for raw in raws:
                 entry = validate_record(model, raw, path, label)
                 origin = Origin(str(path), raw.get(LINE_KEY))
-                _check_entry(name, entry, origin, ontology)
+                _check_entry(entry, origin, ontology)
                 _place(records, name, entry, origin, overlay)
-    if quotes is None:
-        quotes = QuotationMarks(open=['"'], close=['"'])
     lex = Lexicon(
         predicates=[m for m, _ in records["entries"].values()],  # type: ignore[misc]
         reporting=[m for m, _ in records["reporting"].values()],  # type: ignore[misc]
@@ -350,7 +354,6 @@ def build_lexicon(base: Sequence[Path], overlays: Sequence[Path], ontology: Onto
         anonymous_sources=[m for m, _ in records["anonymous_sources"].values()],  # type: ignore[misc]
         cues=[m for m, _ in records["cues"].values()],  # type: ignore[misc]
         light_verbs=[m for m, _ in records["light_verbs"].values()],  # type: ignore[misc]
-        quotation_marks=quotes,
         files=[str(p) for p in [*base, *overlays]],
         origins={(name, i): o for name, recs in records.items() for i, (_, o) in recs.items()},
     )
@@ -377,7 +380,7 @@ def _place(records: dict[str, dict[str, tuple[BaseModel, Origin]]], name: str, e
     records[name][entry_id] = (entry, origin)
 
 
-def _check_entry(section_name: str, entry: Any, origin: Origin, ontology: Ontology) -> None:
+def _check_entry(entry: Any, origin: Origin, ontology: Ontology) -> None:
     """Cross-checks against the ontology that pydantic cannot do alone."""
     where = (origin.path, origin.line)
     event = getattr(entry, "event", None) or getattr(entry, "speech_act", None)
@@ -400,8 +403,6 @@ def _check_entry(section_name: str, entry: Any, origin: Origin, ontology: Ontolo
     for actor_type in filter(None, types):
         if actor_type not in ontology.actor_types:
             raise DataFileError(where[0], f"{entry.id!r}: unknown actor type {actor_type!r}", where[1])
-    if section_name == "cues" and entry.kind == "stance" and entry.stance is None:
-        raise DataFileError(where[0], f"{entry.id!r}: a stance cue needs a stance", where[1])
 
 
 def _line_of_key(path: Path, key: str) -> int | None:
@@ -414,6 +415,6 @@ def _line_of_key(path: Path, key: str) -> int | None:
 
 __all__ = [
     "ENV_VAR", "Lexicon", "PredicateEntry", "ReportingEntry", "NominalFrame", "PrepositionalFrame",
-    "AnonymousSource", "SourceModifier", "ModalityCue", "LightVerb", "QuotationMarks", "Constraints", "Origin",
+    "AnonymousSource", "SourceModifier", "ModalityCue", "LightVerb", "CUE_PLACES", "NOUN_OBJECT_PREPS", "ReportingFrame", "Constraints", "Origin",
     "load_lexicon", "build_lexicon", "bundled_files", "env_files",
 ]

@@ -122,12 +122,16 @@ def test_actor_timeline_search_network(db):
     hits = json.loads(run("search", "columnist", "--db", db, "--format", "json").stdout)
     assert {h["claim"]["doc_id"] for h in hits} == {"r2"}
     net = json.loads(run("network", "--db", db, "--format", "json").stdout)
-    assert (net["nodes"], net["edges"], net["statements"]) == (5, 4, 6)
+    # asserted statements only: PAK's denial does not add to "Pakistan supports ISKP", AFGTAL is on no edge
+    assert (net["nodes"], net["edges"], net["statements"]) == (4, 4, 4)
+    every = json.loads(run("network", "--db", db, "--edges", "all", "--format", "json").stdout)
+    assert (every["nodes"], every["edges"], every["statements"]) == (4, 6, 6)
+    assert sorted(e["stance"] for e in every["top_edges"] if e["subject"] == "PAK") == ["asserts", "denies"]
     window = json.loads(run("network", "--db", db, "--since", "2025-03-01", "--format", "json").stdout)
     assert (window["nodes"], window["edges"]) == (2, 1)
     edges = list(csv.DictReader(io.StringIO(run("network", "--db", db, "--format", "csv").stdout)))
     assert len(edges) == 4
-    assert "nodes: 5, edges: 4" in run("network", "--db", db).stdout
+    assert "nodes: 4, edges: 4" in run("network", "--db", db).stdout
 
 
 def test_graphml_export_has_the_network_counts(db, tmp_path):

@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
+from pathlib import Path
 import sys
 import types
 from collections import Counter
@@ -44,65 +45,123 @@ def actor_graph():
 
 
 # ---- PLOVER -----------------------------------------------------------------------------------------------
-def test_plover_lines_have_the_required_fields(results, kb):
-    data, summary = export("plover", results, kb)
-    lines = data.decode("utf-8").splitlines()
-    assert len(lines) == summary.objects == 6
-    records = [json.loads(line) for line in lines]
+PLOVER_SCHEMA = Path(__file__).resolve().parents[1] / "docs" / "plover-schema.json"
+
+
+def plover_records(results, kb, options=None) -> tuple[list[dict], object]:
+    import jsonschema
+
+    data, summary = export("plover", results, kb, options)
+    records = [json.loads(line) for line in data.decode("utf-8").splitlines()]
+    validator = jsonschema.Draft202012Validator(json.loads(PLOVER_SCHEMA.read_text(encoding="utf-8")))
     for record in records:
-        for key in ("id", "date", "actor", "source", "recipient", "event", "text", "citation", "cite_info",
-                    "asserter", "stance", "quad_code"):
-            assert key in record, key
-        assert None not in [v for k, v in record.items() if k != "date"]
-    assert len({r["id"] for r in records}) == 6
-    carried = next(r for r in records if r["id"] == "d1:s2")
-    assert carried["parent"] == "d1:s1" and carried["event"] == ["AID"] and carried["mode"] == "military"
+        errors = sorted(validator.iter_errors(record), key=str)
+        assert not errors, (record["id"], [e.message for e in errors])
+    return records, summary
+
+
+def test_plover_records_validate_against_the_manuals_fields(results, kb):
+    records, summary = plover_records(results, kb)
+    assert len(records) == summary.objects == 6 and summary.extra == {"left out (no actor)": 0}
+    by_id = {r["id"]: r for r in records}
+    assert len(by_id) == 6
+    carried = by_id["d1:s2"]
+    assert carried["parent"] == "d1:s1" and carried["event"] == ["AID"] and carried["mode"] == ["military"]
+    assert carried["actor"][0]["code"] == "XMV" and carried["actor"][0]["entity_text"] == "Marovian Intelligence Bureau"
     assert carried["actor"][0]["identifier_text"] == "Marovian Intelligence Bureau"
-    assert carried["actor"][0]["code"] == "XMV" and carried["actor"][0]["sector"] == "SPY"
-    assert carried["recipient"][0]["identifier_id"] == "VLF" and carried["asserter"][0]["identifier_id"] == "XVD"
-    attack = next(r for r in records if r["id"] == "d1:s4")
-    assert attack["recipient"] == [] and attack["size"] == {"dead": 12}
-    assert attack["location"]["cc3"] == "USA" and attack["location"]["country code"] == "US"
-    assert attack["date"] == "2026-03-03" and attack["quad_code"] == 4 and attack["context"] == ["terrorism"]
-    undated = next(r for r in records if r["id"] == "d2:s1")
-    assert undated["stance"] == "speculates" and undated["date"] is None
-    assert undated["asserter"] == [{"identifier_id": "author", "identifier_text": "author"}]
+    assert carried["actor"][0]["sector"] == "SPY" and "actor_text" not in carried["actor"][0]
+    assert carried["recipient"][0]["claimgraph_id"] == "VLF" and carried["asserter"][0]["claimgraph_id"] == "XVD"
+    assert "source" not in carried and "citation" not in carried and "location" not in carried
+    attack = by_id["d1:s4"]
+    assert attack["recipient"] == [] and attack["size"] == {"dead": 12} and attack["quad_code"] == 4
+    assert attack["event_loc"] == {"extracted_place": "Chicago", "resolved_place": "Chicago", "geonameid": 4887398,
+                                   "lat": 41.85, "lon": -87.65, "city": "Chicago", "province": "IL",
+                                   "country": "United States", "country_code": "USA", "feature_class": "P",
+                                   "feature_code": "PPL", "resolution": 4}
+    assert attack["date"] == "2026-03-03" and attack["context"] == ["terrorism"] and attack["has_event"] is True
+    usa = by_id["d2:s2"]["actor"][0]
+    assert usa["identifier_id"] == "Q30" and usa["identifier_text"] == "United States"  # a Wikidata id
+    assert by_id["d1:s1"]["cite_info"]["codebook"].startswith("plover-2.0") and "DEMAND" not in json.dumps(records)
+
+
+def test_plover_stance_becomes_has_event_and_auxiliary_contexts(results, kb):
+    by_id = {r["id"]: r for r in plover_records(results, kb)[0]}
+    denial = by_id["d1:s3"]
+    assert denial["has_event"] is False and "negation" in denial["context"] and denial["stance"] == "denies"
+    speculation, prediction = by_id["d2:s1"], by_id["d2:s2"]
+    assert speculation["context"] == ["hypothetical"] and speculation["has_event"] is True
+    assert prediction["context"] == ["future"] and speculation["date"] is None
+    assert by_id["d1:s1"]["context"] == [] and by_id["d1:s1"]["has_event"] is True
+    assert speculation["asserter"] == [{"identifier_text": "author", "claimgraph_id": "author"}]
+
+
+def test_plover_negations_cancel_and_records_without_an_actor_are_left_out(kb):
+    from claimgraph.export.plover import stance_contexts
+
+    text = "Marovia denied that it did not arm the VLF. Someone bombed a depot."
+    double = _statement(text, "Marovia denied that it did not arm the VLF", "s1", asserter="XMV", stance="denies",
+                        subject="XMV", event_type="AID", object="VLF", trigger="arm", negated=True)
+    nobody = _statement(text, "Someone bombed a depot", "s2", asserter="author", stance="asserts", subject=None,
+                        event_type="ASSAULT", object=None, trigger="bombed")
+    assert stance_contexts(double) == (True, [])
+    result = ExtractionResult(document=Document(id="n1", text=text), actors=[ACTORS["XMV"], ACTORS["VLF"]],
+                              mentions=_mentions(text, {"XMV": "Marovia", "VLF": "VLF"}), statements=[double, nobody])
+    records, summary = plover_records([result], kb)
+    assert [r["id"] for r in records] == ["n1:s1"] and summary.extra == {"left out (no actor)": 1}
 
 
 # ---- graphs -----------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("fmt,reader", [("graphml", nx.read_graphml), ("gexf", nx.read_gexf)])
-def test_graphs_load_back_with_the_same_counts(results, kb, actor_graph, fmt, reader, tmp_path):
+def test_graphs_load_back_with_asserted_edges_only(results, kb, actor_graph, fmt, reader, tmp_path):
     expected = actor_graph(iter(results))
     data, summary = export(fmt, results, kb)
     path = tmp_path / f"g.{fmt}"
     path.write_bytes(data)
     loaded = reader(path)
-    assert loaded.number_of_nodes() == expected.number_of_nodes() > 0
-    assert loaded.number_of_edges() == expected.number_of_edges() > 0
-    assert summary.objects == expected.number_of_nodes() + expected.number_of_edges()
-    assert b"None" not in data
+    assert loaded.number_of_nodes() == expected.number_of_nodes() == summary.extra["nodes"]
+    assert loaded.number_of_edges() == expected.number_of_edges() == summary.extra["edges"]
+    assert b"None" not in data and b"True" not in data and b"False" not in data
+    # asserted: Veldoria's accusation, the arming it carries; not Marovia's denial nor the speculated or
+    # predicted attacks and sanctions
+    assert set(loaded.edges) == {("XVD", "XMV.MIB"), ("XMV.MIB", "VLF")}
+    assert all(loaded.degree(n) > 0 for n in loaded)  # no isolates
     nodes = dict(loaded.nodes(data=True))
-    assert nodes["XMV.MIB"]["name"] == "Marovian Intelligence Bureau"
-    assert nodes["XMV.MIB"]["type"] == "intelligence"
+    assert nodes["XMV.MIB"]["name"] == "Marovian Intelligence Bureau" and nodes["XMV.MIB"]["type"] == "intelligence"
+    assert nodes["VLF"]["provisional"] is False
     edge = loaded.edges["XMV.MIB", "VLF"]
-    assert float(edge["weight"]) >= 1 and "AID" in edge["event_types"]
+    assert edge["weight"] == 1.0 and edge["event_types"] == "AID:1" and edge["stance"] == "asserts"
+    assert edge["first_date"] == edge["last_date"] == "2026-03-03"
 
 
-def test_graph_attributes_are_cleaned_for_graphml(kb):
-    from claimgraph.export.common import ResultTap
-    from claimgraph.export.graphs import prepare_graph
+def test_every_stance_gets_its_own_edge_when_asked(results, kb, tmp_path):
+    from claimgraph.export import ExportOptions
+    from claimgraph.models import STANCES
 
-    raw = nx.DiGraph()
-    raw.add_node("A", name=None, tags={"x", "y"})
-    raw.add_node("B", score=1)
-    raw.add_node("C", score=2.5)
-    raw.add_edge("A", "B", weight=2, event_types={"ASSAULT": 2}, note=None)
-    clean = prepare_graph(raw, ResultTap([]), kb)
-    assert clean.nodes["A"]["tags"] == "x;y" and clean.nodes["A"]["name"] == "A"
-    assert clean.nodes["B"]["score"] == 1.0 and isinstance(clean.nodes["B"]["score"], float)
-    assert clean.edges["A", "B"] == {"weight": 2.0, "event_types": "ASSAULT:2"}
-    buffer = io.BytesIO()
-    nx.write_graphml(clean, buffer)
+    data, summary = export("graphml", results, kb, ExportOptions(stances=STANCES))
+    (tmp_path / "g.graphml").write_bytes(data)
+    loaded = nx.read_graphml(tmp_path / "g.graphml")
+    assert summary.extra["edges"] == 5
+    stances = {(u, v): d["stance"] for u, v, d in loaded.edges(data=True)}
+    assert stances[("XMV", "VLF")] == "denies" and stances[("VLF", "XMV")] == "speculates"
+    assert stances[("USA", "prov:sable hand")] == "predicts"
+
+
+def test_gexf_is_dynamic_with_a_spell_per_dated_day(kb, tmp_path):
+    text = "The VLF attacked Marovia on May 2. The VLF attacked Marovia again on May 9."
+    statements = [_statement(text, quote, f"s{n}", asserter="author", stance="asserts", subject="VLF",
+                             event_type="ASSAULT", object="XMV", trigger="attacked", time=time)
+                  for n, (quote, time) in enumerate([
+                      ("The VLF attacked Marovia on May 2", {"text": "May 2", "start_date": "2026-05-02"}),
+                      ("The VLF attacked Marovia again on May 9", {"text": "May 9", "start_date": "2026-05-09"})])]
+    result = ExtractionResult(document=Document(id="t1", text=text, date=dt.date(2026, 5, 10)),
+                              actors=[ACTORS["VLF"], ACTORS["XMV"]],
+                              mentions=_mentions(text, {"VLF": "VLF", "XMV": "Marovia"}), statements=statements)
+    data, _ = export("gexf", [result], kb)
+    assert b'mode="dynamic"' in data and b'timeformat="date"' in data
+    (tmp_path / "t.gexf").write_bytes(data)
+    edge = nx.read_gexf(tmp_path / "t.gexf").edges["VLF", "XMV"]
+    assert edge["spells"] == [("2026-05-02", "2026-05-02"), ("2026-05-09", "2026-05-09")]
+    assert edge["weight"] == 2.0 and edge["conflict"] == 2
 
 
 # ---- tables -----------------------------------------------------------------------------------------------
@@ -195,3 +254,26 @@ def test_provisional_actors_are_one_object_across_documents(kb):
     assert summary.actors == 2
     rows = list(csv.DictReader(io.StringIO(export("csv", results, kb)[0].decode(), newline="")))
     assert {r["object"] for r in rows} == {"prov:sable hand"} and {r["object_name"] for r in rows} == {"Sable Hand"}
+
+
+@pytest.mark.parametrize("fmt,reader", [("graphml", nx.read_graphml), ("gexf", nx.read_gexf)])
+def test_a_claim_and_its_denial_are_parallel_edges_not_a_sum(kb, fmt, reader, tmp_path):
+    from claimgraph.export import ExportOptions
+    from claimgraph.models import STANCES
+
+    text = "The VLF said Marovia armed it. Marovia denied arming the VLF."
+    claim = _statement(text, "Marovia armed it", "s1", asserter="VLF", stance="asserts", subject="XMV",
+                       event_type="AID", object="VLF", trigger="armed")
+    denial = _statement(text, "Marovia denied arming the VLF", "s2", asserter="XMV", stance="denies", subject="XMV",
+                        event_type="AID", object="VLF", trigger="arming")
+    result = ExtractionResult(document=Document(id="c1", text=text, date=dt.date(2026, 5, 4)),
+                              actors=[ACTORS["VLF"], ACTORS["XMV"]],
+                              mentions=_mentions(text, {"VLF": "VLF", "XMV": "Marovia"}), statements=[claim, denial])
+    data, _ = export(fmt, [result], kb, ExportOptions(stances=STANCES))
+    (tmp_path / f"c.{fmt}").write_bytes(data)
+    loaded = reader(tmp_path / f"c.{fmt}")
+    assert loaded.is_multigraph()
+    assert sorted((d["stance"], d["weight"]) for _, _, d in loaded.edges(data=True)) == [("asserts", 1.0),
+                                                                                        ("denies", 1.0)]
+    asserted_only = reader(io.BytesIO(export(fmt, [result], kb)[0]))
+    assert [d["stance"] for _, _, d in asserted_only.edges(data=True)] == ["asserts"]

@@ -12,7 +12,7 @@ from claimgraph.errors import DataFileError
 from claimgraph.evaluation.judged import label_results, score_document
 from claimgraph.evaluation.judged_data import (JUDGED_DIR, JudgedActor, JudgedDocument, JudgedStatement,
                                                compile_working, decompile, document_text, dump_stored, load_judged,
-                                               load_judged_set)
+                                               load_judged_set, without_quotes)
 from claimgraph.models import Actor, Document, ExtractionResult, Mention, Statement
 
 from .conftest import shared_path
@@ -199,11 +199,7 @@ def test_stored_offsets_fit_the_shared_texts():
         for s in judged.statements:
             a, b = s.trigger  # type: ignore[misc]
             assert s.span[0] <= a < b <= s.span[1] <= len(text), (judged.doc, s.id)
-            # no eight words of the article in a stored note
-            for note in filter(None, [s.note]):
-                words = note.split()
-                for i in range(len(words) - 7):
-                    assert " ".join(words[i:i + 8]) not in " ".join(text.split()), (judged.doc, s.id)
+            assert without_quotes(s.note or "", text) == (s.note or ""), (judged.doc, s.id)  # no article text
 
 
 def test_two_annotations_agree_where_they_say_the_same():
@@ -214,3 +210,41 @@ def test_two_annotations_agree_where_they_say_the_same():
     out = agreement(first, second, TEXT)
     assert out["second vs first"]["correct"] == 1 and out["second vs first"]["partial"] == 1
     assert out["first vs second"]["recall"] == 1.0
+
+
+def test_an_unnamed_actor_in_the_wrong_role_is_not_the_judged_null():
+    gold = [_gold("g1", SENT2, (77, 85), "REB", "ASSAULT", None, asserter="MIN")]
+    rebels = Mention(start=70, end=76, text="rebels", actor="U-REBELS", rule="generic")
+    v = _verdict(_out(2, "attacked", None, "ASSAULT", "U-REBELS", asserter="MAR_GOV"), mentions=(rebels,), gold=gold)
+    assert (v.verdict, v.errors) == ("partial", ["swapped"])  # the rebels are the attackers, not the attacked
+
+
+def test_a_far_trigger_of_the_same_family_is_another_event():
+    gold = [_gold("g1", (0, len(TEXT)), (77, 85), "REB", "ASSAULT", None, asserter="MIN")]
+    v = _verdict(_out(1, "shelled", None, "ASSAULT", None, asserter="MAR_GOV"), gold=gold)
+    assert (v.verdict, v.there) == ("wrong", False)
+
+
+def test_an_unnamed_actor_must_be_the_generic_one_or_unknown_to_the_annotation():
+    convoy = Mention(start=86, end=94, text="a convoy", actor="U-CONVOY", rule="generic")
+    forces = Mention(start=0, end=16, text="Veldorian forces", actor="U-FORCES", rule="generic")
+    rebels = Mention(start=70, end=76, text="rebels", actor="U-REBELS", rule="generic")
+    out = _out(2, "attacked", "U-CONVOY", "ASSAULT", None, asserter="MAR_GOV")
+    assert _verdict(out, mentions=(convoy,)).verdict == "correct"  # a phrase the annotation does not know
+    out = _out(2, "attacked", "U-FORCES", "ASSAULT", None, asserter="MAR_GOV")
+    assert _verdict(out, mentions=(forces,)).verdict == "partial"  # a named actor where the generic one is
+    out = _out(1, "shelled", "VEL_MIL", "ASSAULT", "U-REBELS")
+    assert _verdict(out, mentions=(rebels,), gold=[_gold("g1", SENT1, (17, 24), "VEL", "ASSAULT", None)]).verdict \
+        == "correct"
+
+
+def test_both_roles_on_one_judged_actor_is_an_error():
+    gold = [_gold("g1", SENT1, (17, 24), "VEL", "ASSAULT", "DRV", alt={"object": ["VEL"]})]
+    v = _verdict(_out(1, "shelled", "VEL_MIL", "ASSAULT", "VEL"), gold=gold)
+    assert v.verdict == "partial" and v.errors == ["object"]
+
+
+def test_notes_lose_quotations_of_the_article():
+    assert without_quotes("shelling: Veldorian forces shelled Dravik on Monday, per the ministry", TEXT) == \
+        "shelling: [...] per the ministry"
+    assert without_quotes("the army shelled a town", TEXT) == "the army shelled a town"

@@ -6,6 +6,8 @@ import datetime as dt
 
 import pytest
 
+from claimgraph.models import STANCES
+
 from claimgraph.errors import NotFoundError
 from claimgraph.graph import actor_graph, quad_classes
 from claimgraph.store import ClaimFilter, open_store
@@ -95,7 +97,47 @@ def test_resolve_through_the_knowledge_base(store):
     kb = KnowledgeBase()
     kb.add(Actor(id="IND", name="India", type="country", country="IND", metonyms=["New Delhi"]))
     ref = store.resolve_actor("New Delhi", kb)
-    assert (ref.key, ref.name) == ("IND", "India")
+    assert (ref.key, ref.name, ref.matched) == ("IND", "India", "knowledge-base metonym")
+
+
+def test_resolution_says_how_it_matched(store):
+    assert store.resolve_actor("ISI").matched == "id"
+    assert store.resolve_actor("Islamabad").matched == "metonym"
+    assert store.resolve_actor("Taliban").matched == "alias"
+    assert store.resolve_actor("author").matched == "the report's own voice"
+
+
+def _kb_with_short_aliases():
+    from claimgraph.kb import KnowledgeBase
+    from claimgraph.models import Actor
+
+    kb = KnowledgeBase()
+    kb.add(Actor(id="RIA", name="RIA Novosti", type="media", aliases=["RIA"]))
+    kb.add(Actor(id="VLF", name="Veldorian Liberation Front", type="armed_group", aliases=["VLF"]))
+    kb.add(Actor(id="LET", name="Lashkar-e-Taiba", type="armed_group", aliases=["LeT"]))
+    return kb
+
+
+def test_a_weak_fuzzy_match_is_refused_with_did_you_mean(store):
+    with pytest.raises(NotFoundError) as info:
+        store.resolve_actor("Veldoria Liberation", _kb_with_short_aliases())
+    message = str(info.value)
+    assert "did you mean" in message and "Veldorian Liberation Front [VLF]" in message
+    assert "RIA" not in message  # the short alias inside the query is no match
+
+
+def test_a_close_spelling_is_taken_and_said(store):
+    ref = store.resolve_actor("Lashkar-e-Toiba", _kb_with_short_aliases())
+    assert ref.key == "LET" and ref.matched.startswith("close to 'Lashkar-e-Taiba'")
+
+
+def test_like_wildcards_and_huge_names_never_match_an_arbitrary_actor(store):
+    for name in ("_", "%", "__", "a" * 100_000):
+        with pytest.raises(NotFoundError):
+            store.resolve_actor(name)
+    with pytest.raises(NotFoundError) as info:
+        store.resolve_actor("Baloch")  # a word of a stored name: suggested, not taken
+    assert "Baloch Front [prov:baloch front]" in str(info.value)
 
 
 def test_dossier_groups_by_proposition_with_speech_acts(store):
@@ -148,12 +190,18 @@ def test_busiest_pairs(store):
 
 
 def test_actor_graph_counts_and_quads(store):
-    graph = actor_graph(store.iter_results())
+    graph = actor_graph(store.iter_results())  # asserted statements only
     assert set(graph.nodes) == {"PAK", "ISKP", "AFGTAL", "ISI", "USA", "prov:baloch front"}
     assert graph.number_of_edges() == 6
-    assert graph.edges["PAK", "ISKP"]["weight"] == 2 and graph.edges["PAK", "ISKP"]["cooperation"] == 2
-    assert graph.edges["ISKP", "prov:baloch front"]["material_conflict"] == 1
-    assert graph.edges["AFGTAL", "PAK"]["verbal_conflict"] == 1
+    # the Taliban's claim and Pakistan's denial are not summed: one asserted SUPPORT edge
+    assert graph.edges["PAK", "ISKP", "asserts"]["weight"] == 1
+    assert graph.edges["PAK", "ISKP", "asserts"]["cooperation"] == 1
+    assert graph.edges["USA", "PAK", "asserts"]["weight"] == 1  # the prediction is not an asserted edge
+    assert graph.edges["ISKP", "prov:baloch front", "asserts"]["material_conflict"] == 1
+    assert graph.edges["AFGTAL", "PAK", "asserts"]["verbal_conflict"] == 1
+    every = actor_graph(store.iter_results(), STANCES)
+    assert every.number_of_edges() == 8
+    assert every.edges["PAK", "ISKP", "denies"]["weight"] == 1 and every.edges["USA", "PAK", "predicts"]["weight"] == 1
     window = actor_graph(store.iter_results(since=dt.date(2025, 3, 1)))
-    assert set(window.edges) == {("USA", "PAK"), ("ISKP", "prov:baloch front")}
+    assert {(u, v) for u, v, _ in window.edges} == {("USA", "PAK"), ("ISKP", "prov:baloch front")}
     assert set(quad_classes()) >= {"ASSAULT", "AID", "REQUEST"}

@@ -65,15 +65,12 @@ def emit_rows(rows: list[dict], fmt: str, columns: list[str] | None = None, titl
         for row in rows:
             writer.writerow({k: csv_cell(row.get(k)) for k in columns})
         return
-    from rich.console import Console
-    from rich.table import Table
+    from .tables import print_table
 
-    table = Table(title=title, show_lines=False)
-    for col in columns:
-        table.add_column(col, overflow="fold")
-    for row in rows:
-        table.add_row(*(_cell(row.get(c)) for c in columns))
-    Console().print(table)
+    if not rows:
+        click.echo(f"{title}: none" if title else "none")
+        return
+    print_table([[_cell(row.get(c)) for c in columns] for row in rows], columns, title)
 
 
 def csv_cell(value: Any) -> str:

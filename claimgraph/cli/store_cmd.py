@@ -17,6 +17,8 @@ from .common import emit_rows, format_option, handle_errors, kb_option, main
 
 CLAIM_COLUMNS = ["date", "asserter_name", "stance", "subject_name", "event_type", "object_name", "negated",
                  "sources", "quote", "doc_id", "statement_id"]
+# The terminal's view of a claim: the proposition in one wrapping column, the document in the statement id.
+CLAIM_TABLE = ["date", "asserter_name", "stance", "claim", "sources", "quote", "statement_id"]
 PROP_COLUMNS = ["subject_name", "event_type", "object_name", "negated", "asserts", "denies", "predicts",
                 "speculates", "sources", "first_seen", "last_seen", "contested", "who"]
 PROP_TABLE = ["proposition", "asserts", "denies", "sources", "first_seen", "last_seen", "who"]
@@ -71,12 +73,17 @@ class _LazyKB:
 
 
 def _resolve(store: Any, kb: _LazyKB, name: str) -> Any:
+    """The actor a name stands for, said on stderr ("'Islamabad' is Pakistan [PAK], by metonym"); exact stored
+    names first, the knowledge base (loaded only then) for the rest; weak matches refused with suggestions."""
     from ..errors import NotFoundError
 
     try:
-        return store.resolve_actor(name, None)
+        ref = store.resolve_actor(name, None, fuzzy=False)
     except NotFoundError:
-        return store.resolve_actor(name, kb.get())
+        ref = store.resolve_actor(name, kb.get())
+    how = f" ({ref.matched})" if ref.matched and ref.matched != "name" else ""
+    click.echo(f"claimgraph: {name!r} is {ref.name} [{ref.key}]{how}", err=True)
+    return ref
 
 
 def _resolve_many(store: Any, kb: _LazyKB, names: tuple[str, ...]) -> list[str]:
@@ -97,6 +104,19 @@ def _prop_row(prop: Any) -> dict:
 def _prop_text(prop: Any) -> str:
     return (f"{prop.subject_name or '(someone)'} {'NOT ' if prop.negated else ''}{prop.event_type} "
             f"{prop.object_name or '(no target)'}")
+
+
+def _claim_rows(claims: list[Any], fmt: str) -> tuple[list[dict], list[str] | None]:
+    """Rows and columns for printing claims in ``fmt``."""
+    rows = [c.model_dump(mode="json") for c in claims]
+    if fmt == "json":
+        return rows, None
+    if fmt == "csv":
+        return rows, CLAIM_COLUMNS
+    for row in rows:
+        row["claim"] = (f"{row['subject_name'] or '(someone)'} {'NOT ' if row['negated'] else ''}"
+                        f"{row['event_type']} {row['object_name'] or ''}").strip()
+    return rows, CLAIM_TABLE
 
 
 def _json(value: Any) -> None:
@@ -286,9 +306,9 @@ def claims(asserter: tuple[str, ...], subject: tuple[str, ...], object_: tuple[s
                           object=_resolve_many(store, kb, object_), event_type=[e.upper() for e in event_type],
                           stance=list(stance), since=_day(since), until=_day(until), min_sources=min_sources,
                           limit=limit)
-        rows = store.claims(flt)
-    emit_rows([c.model_dump(mode="json") for c in rows], fmt, None if fmt == "json" else CLAIM_COLUMNS,
-              title=f"{len(rows)} claim(s)")
+        found = store.claims(flt)
+    rows, columns = _claim_rows(found, fmt)
+    emit_rows(rows, fmt, columns, title=f"{len(found)} claim(s)")
 
 
 @main.command()
@@ -317,18 +337,24 @@ def contested(actors_: tuple[str, ...], min_sources: int, limit: int, db_path: s
 @date_option("--since", "Documents dated on or after (YYYY-MM-DD).")
 @date_option("--until", "Documents dated on or before (YYYY-MM-DD).")
 @click.option("--top", default=20, show_default=True, help="Edges to list (heaviest first).")
+@click.option("--edges", "stances", default="asserts", show_default=True, type=click.Choice(["asserts", "all"]),
+              help="Edges from asserted statements only, or one edge per stance.")
 @db_option
 @format_option()
 @handle_errors
-def network(since: dt.datetime | None, until: dt.datetime | None, top: int, db_path: str | None, fmt: str) -> None:
+def network(since: dt.datetime | None, until: dt.datetime | None, top: int, stances: str, db_path: str | None,
+            fmt: str) -> None:
     """Actor graph of a time window: node and edge counts, heaviest edges split into cooperation/conflict."""
-    from ..graph import actor_graph
+    from ..graph import QUADS, actor_graph
 
     with _store(db_path, read_only=True) as store:
-        graph = actor_graph(store.iter_results(since=_day(since), until=_day(until)))
-    edges = sorted(graph.edges(data=True), key=lambda e: (-e[2]["weight"], e[0], e[1]))
+        graph = actor_graph(store.iter_results(since=_day(since), until=_day(until)),
+                            STANCES if stances == "all" else ("asserts",))
+    edges = sorted(graph.edges(data=True), key=lambda e: (-e[2]["weight"], e[0], e[1], e[2]["stance"]))
     rows = [{"subject": s, "subject_name": graph.nodes[s]["name"], "object": o, "object_name": graph.nodes[o]["name"],
-             **d} for s, o, d in edges[:top]]
+             **{k: d[k] for k in ("stance", "weight", "cooperation", "conflict", *QUADS)},
+             "event_types": "; ".join(f"{k}:{v}" for k, v in sorted(d["event_types"].items()))}
+            for s, o, d in edges[:top]]
     summary = {"nodes": graph.number_of_nodes(), "edges": graph.number_of_edges(),
                "statements": sum(d["weight"] for _, _, d in graph.edges(data=True)),
                "cooperation": sum(d["cooperation"] for _, _, d in graph.edges(data=True)),
@@ -338,10 +364,9 @@ def network(since: dt.datetime | None, until: dt.datetime | None, top: int, db_p
         return
     if fmt == "table":
         click.echo(", ".join(f"{k}: {v}" for k, v in summary.items()))
-    columns = ["subject_name", "object_name", "weight", "cooperation", "conflict"]
+    columns = ["subject_name", "object_name", "stance", "weight", "cooperation", "conflict"]
     if fmt == "csv":
-        columns = ["subject", "object", *columns, "verbal_cooperation", "material_cooperation", "verbal_conflict",
-                   "material_conflict"]
+        columns = ["subject", "object", *columns, *QUADS, "event_types"]
     emit_rows(rows, fmt, columns, title=f"heaviest {len(rows)} edge(s)")
 
 
@@ -360,9 +385,9 @@ def timeline(name: str, since: dt.datetime | None, until: dt.datetime | None, li
     kb = _LazyKB(kb_paths)
     with _store(db_path, read_only=True) as store:
         ref = _resolve(store, kb, name)
-        rows = store.timeline([ref.key], since=_day(since), until=_day(until), limit=limit)
-    emit_rows([c.model_dump(mode="json") for c in rows], fmt, None if fmt == "json" else CLAIM_COLUMNS,
-              title=f"{ref.name}: {len(rows)} statement(s)")
+        found = store.timeline([ref.key], since=_day(since), until=_day(until), limit=limit)
+    rows, columns = _claim_rows(found, fmt)
+    emit_rows(rows, fmt, columns, title=f"{ref.name}: {len(found)} statement(s)")
 
 
 @main.command()
@@ -378,9 +403,13 @@ def search(text: str, limit: int, db_path: str | None, fmt: str) -> None:
     if fmt == "json":
         _json([h.model_dump(mode="json") for h in hits])
         return
-    rows = [{**h.claim.model_dump(mode="json"), "snippet": h.snippet} for h in hits]
-    emit_rows(rows, fmt, ["date", "asserter_name", "stance", "subject_name", "event_type", "object_name", "snippet",
-                          "doc_id", "statement_id"], title=f"{len(hits)} hit(s)")
+    rows, _ = _claim_rows([h.claim for h in hits], fmt)
+    for row, hit in zip(rows, hits):
+        row["snippet"] = hit.snippet
+    columns = (["date", "asserter_name", "stance", "claim", "snippet", "statement_id"] if fmt == "table" else
+               ["date", "asserter_name", "stance", "subject_name", "event_type", "object_name", "snippet", "doc_id",
+                "statement_id"])
+    emit_rows(rows, fmt, columns, title=f"{len(hits)} hit(s)")
 
 
 @main.command()

@@ -186,6 +186,28 @@ def _occurrences(text: str, form: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in pattern.finditer(text)]
 
 
+QUOTE_WORDS = 5  # this many words in a row from the article are a quotation, and never stored
+
+
+def without_quotes(note: str, text: str) -> str:
+    """``note`` with every run of QUOTE_WORDS or more words of ``text`` replaced by "[...]": annotators' notes are
+    their own words, and the repository holds no article text."""
+    norm = lambda w: w.strip(".,;:!?\"'()[]").lower()  # noqa: E731
+    words = note.split()
+    article = " " + " ".join(norm(w) for w in text.split()) + " "
+    keep = [True] * len(words)
+    for i in range(len(words) - QUOTE_WORDS + 1):
+        if f" {' '.join(norm(w) for w in words[i:i + QUOTE_WORDS])} " in article:
+            keep[i:i + QUOTE_WORDS] = [False] * QUOTE_WORDS
+    out: list[str] = []
+    for word, kept in zip(words, keep):
+        if kept:
+            out.append(word)
+        elif not out or out[-1] != "[...]":
+            out.append("[...]")
+    return " ".join(out)
+
+
 def compile_working(path: Path, root: Path = SHARED_EVAL) -> JudgedDocument:
     """A working file (words) as a stored document (offsets); errors name the file and line."""
     data = load_yaml(path)
@@ -215,7 +237,8 @@ def compile_working(path: Path, root: Path = SHARED_EVAL) -> JudgedDocument:
             if not found or index >= len(found):
                 raise DataFileError(path, f"trigger {trigger!r} is not in the text of span {list(s.span)}", line)
             trigger = found[index]
-        statements.append(s.model_copy(update={"id": s.id or f"g{n}", "trigger": trigger}))
+        note = without_quotes(s.note, text) if s.note else None
+        statements.append(s.model_copy(update={"id": s.id or f"g{n}", "trigger": trigger, "note": note}))
     out = judged.model_copy(update={"actors": actors, "statements": statements})
     _check_references(out, path)
     for s in out.statements:

@@ -1,22 +1,27 @@
 """GraphML and GEXF export of the actor graph (built by ``claimgraph.graph.actor_graph``) for networkx and Gephi.
 
-Both formats store only strings, numbers and booleans, and GraphML has no null: attributes are made uniform
-per key (one type for all nodes or all edges) and missing values are dropped, never written as None.
+Edges come from asserted statements only unless more stances are asked for (then one edge per stance, with a
+``stance`` attribute). GEXF is written as a dynamic graph: each edge carries one spell per day its statements
+are dated to, so Gephi's timeline shows when a relation was claimed. Both formats store only strings, numbers
+and booleans, and only characters XML can hold: attributes are made uniform per key (one type for all nodes or
+all edges), missing values are dropped (never written as None), text is stripped of XML-invalid characters,
+and booleans are written ``true``/``false`` as the GraphML and GEXF schemas spell them.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from typing import Any, BinaryIO, Iterable
 
 import networkx as nx
+from networkx.readwrite.graphml import GraphMLWriter
 
 from ..kb import KnowledgeBase
 from ..models import ExtractionResult
-from ..identity import key_map, map_key
 from .common import ExportOptions, ExportSummary, ResultTap, xml_safe
 
-_NODE_FIELDS = ("name", "type", "country", "code", "provisional")
+_QUADS = ("verbal_cooperation", "material_cooperation", "verbal_conflict", "material_conflict")
 
 
 def _scalar(value: Any) -> Any:
@@ -25,7 +30,7 @@ def _scalar(value: Any) -> Any:
         return xml_safe(value)
     if value is None or isinstance(value, (bool, int, float)):
         return value
-    if isinstance(value, dict) or isinstance(value, Counter):
+    if isinstance(value, (dict, Counter)):
         return xml_safe(";".join(f"{k}:{v}" for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))))
     if isinstance(value, (list, tuple, set, frozenset)):
         items = sorted(value, key=str) if isinstance(value, (set, frozenset)) else value
@@ -39,7 +44,8 @@ def _uniform(items: Iterable[dict]) -> None:
     kinds: dict[str, set[type]] = {}
     for data in items:
         for key, value in data.items():
-            kinds.setdefault(key, set()).add(type(value))
+            if key != "spells":
+                kinds.setdefault(key, set()).add(type(value))
     for key, types in kinds.items():
         if len(types) <= 1:
             continue
@@ -49,69 +55,62 @@ def _uniform(items: Iterable[dict]) -> None:
                 data[key] = target(data[key])
 
 
-class EventTypeTap(ResultTap):
-    """Also counts event types per (subject, object) edge, keyed as ``actor_graph`` keys its nodes."""
-
-    def __init__(self, results: Iterable[ExtractionResult]):
-        super().__init__(results)
-        self.event_types: dict[tuple[str, str], Counter] = {}
-
-    def __iter__(self):
-        for result in super().__iter__():
-            keys = key_map(result)
-            for s in result.statements:
-                subject, obj = map_key(s.subject, keys), map_key(s.object, keys)
-                if subject and obj:
-                    self.event_types.setdefault((subject, obj), Counter())[s.event_type] += 1
-            yield result
-
-
-def prepare_graph(graph: nx.DiGraph, tap: ResultTap, kb: KnowledgeBase) -> nx.DiGraph:
-    """A copy of ``graph`` with the documented node and edge attributes, all storable in GraphML and GEXF."""
-    clean = nx.DiGraph()
+def export_graph(graph: nx.MultiDiGraph, tap: ResultTap, kb: KnowledgeBase, stances: tuple[str, ...],
+                 dynamic: bool) -> nx.DiGraph:
+    """The actor graph with the documented node and edge attributes, storable in GraphML and GEXF: a DiGraph
+    for one stance, a MultiDiGraph keyed by stance for several."""
+    clean: nx.DiGraph = nx.DiGraph() if len(stances) == 1 else nx.MultiDiGraph()
+    ids = {node: xml_safe(str(node)) for node in graph.nodes}
     for node, data in graph.nodes(data=True):
         actor = tap.actors.get(str(node)) or kb.get(str(node))
-        attrs = {k: _scalar(v) for k, v in data.items()}
+        attrs = {"name": data.get("name"), "type": data.get("type"), "provisional": bool(data.get("provisional")),
+                 "mentions": data.get("mentions", 0), "documents": data.get("documents", 0)}
         if actor is not None:
-            defaults = {"name": actor.name, "type": actor.type, "country": actor.country, "code": actor.code,
-                        "provisional": actor.provisional}
-            for key in _NODE_FIELDS:
-                if attrs.get(key) is None:
-                    attrs[key] = defaults[key]
-        if attrs.get("name") is None:
-            attrs["name"] = str(node)
+            attrs.update(country=actor.country, code=actor.code)
+            attrs["name"] = attrs["name"] or actor.name
+        attrs["name"] = attrs["name"] or str(node)
         attrs["label"] = attrs["name"]
-        clean.add_node(xml_safe(str(node)), **{k: v for k, v in attrs.items() if v is not None})
-    for u, v, data in graph.edges(data=True):
-        attrs = {k: _scalar(val) for k, val in data.items()}
-        counted = getattr(tap, "event_types", {}).get((u, v))
-        if "event_types" not in attrs and counted:
-            attrs["event_types"] = _scalar(counted)
-        if "event_types" not in attrs:
-            for alt in ("events", "event_counts", "types"):
-                if alt in attrs:
-                    attrs["event_types"] = attrs.pop(alt)
-                    break
-        attrs.setdefault("weight", 1)
-        attrs["weight"] = float(attrs["weight"])
-        for key in ("cooperation", "conflict"):
-            if key in attrs and isinstance(attrs[key], float) and attrs[key].is_integer():
-                attrs[key] = int(attrs[key])
-        clean.add_edge(xml_safe(str(u)), xml_safe(str(v)), **{k: val for k, val in attrs.items() if val is not None})
+        clean.add_node(ids[node], **{k: _scalar(v) for k, v in attrs.items() if v is not None})
+    for u, v, stance, data in graph.edges(keys=True, data=True):
+        days: list[dt.date] = sorted(data["dates"])
+        attrs: dict[str, Any] = {"stance": stance, "weight": float(data["weight"]),
+                                 "cooperation": data["cooperation"], "conflict": data["conflict"],
+                                 **{q: data[q] for q in _QUADS}, "event_types": _scalar(data["event_types"])}
+        if days:
+            attrs.update(first_date=days[0].isoformat(), last_date=days[-1].isoformat())
+            if dynamic:
+                attrs["spells"] = [(d.isoformat(), d.isoformat()) for d in days]
+        if isinstance(clean, nx.MultiDiGraph):
+            clean.add_edge(ids[u], ids[v], key=stance, **attrs)
+        else:
+            clean.add_edge(ids[u], ids[v], **attrs)
     _uniform(data for _, data in clean.nodes(data=True))
-    _uniform(data for _, _, data in clean.edges(data=True))
-    clean.graph.update({k: _scalar(v) for k, v in graph.graph.items() if _scalar(v) is not None})
+    _uniform(data for *_, data in clean.edges(data=True))
+    if dynamic and any("spells" in d for *_, d in clean.edges(data=True)):
+        clean.graph.update(mode="dynamic", timeformat="date")
     return clean
+
+
+class _GraphMLWriter(GraphMLWriter):
+    """networkx's writer, with booleans spelled as the GraphML schema does (``true``, not ``True``)."""
+
+    def add_data(self, name, element_type, value, scope="all", default=None):  # noqa: ANN001, ANN201
+        if element_type is bool:  # networkx passes the value already as str(value)
+            value = "true" if value in (True, "True") else "false"
+        return super().add_data(name, element_type, value, scope, default)
 
 
 def write_graph(fmt: str, results: Iterable[ExtractionResult], out: BinaryIO, kb: KnowledgeBase,
                 options: ExportOptions | None = None) -> ExportSummary:
     from ..graph import actor_graph  # the store helper's module; imported late so other formats never need it
 
-    tap = EventTypeTap(results)
-    graph = prepare_graph(actor_graph(tap), tap, kb)
+    options = options or ExportOptions()
+    tap = ResultTap(results)
+    graph = export_graph(actor_graph(tap, options.stances), tap, kb, options.stances, dynamic=fmt == "gexf")
     if fmt == "graphml":
-        nx.write_graphml(graph, out, encoding="utf-8", prettyprint=True)
+        writer = _GraphMLWriter(encoding="utf-8", prettyprint=True)
+        writer.add_graph_element(graph)
+        writer.dump(out)
     else:
         nx.write_gexf(graph, out, encoding="utf-8", prettyprint=True)
     summary = tap.summary(fmt, graph.number_of_nodes() + graph.number_of_edges(), actors=graph.number_of_nodes())

@@ -76,8 +76,10 @@ class Store(ABC):
     def stats(self) -> StoreStats: ...
 
     @abstractmethod
-    def resolve_actor(self, name: str, kb: object | None = None) -> ActorRef:
-        """An actor by id or any name, through the knowledge base and the stored actors; NotFoundError if none."""
+    def resolve_actor(self, name: str, kb: object | None = None, fuzzy: bool = True) -> ActorRef:
+        """An actor by id or any name, through the stored actors and the knowledge base, saying in ``matched``
+        how it matched. A name that is only roughly like an actor's is NotFoundError, whose message suggests
+        the closest ("did you mean"); ``fuzzy=False`` tries exact names only."""
 
     @abstractmethod
     def actor_scope(self, key: str, kb: object | None = None, family: bool = True) -> list[str]:

@@ -24,10 +24,13 @@ from .models import (
     Proposition, SearchHit, TypeStanceCount,
 )
 
-MAX_NAME_CHARS = 500  # longer than any actor name; a LIKE pattern beyond SQLite's 50,000 is an error
 MAX_SEARCH_CHARS = 2000
 
 S, D, P, A = t.statements.c, t.documents.c, t.propositions.c, t.actors.c
+MAX_NAME_CHARS = 300  # a name longer than this is not a name (and would make a LIKE pattern too complex)
+CLOSE_ENOUGH = 90  # edit-distance ratio at which a spelling is taken as the name ("Lashkar-e-Toiba")
+SUGGESTED = 50  # ... and at which a name is worth suggesting ("did you mean")
+_NAME_RANKS = ("name", "alias", "exact alias", "metonym")  # actor_names.rank
 _CLAIM_COLUMNS = (S.pk, S.sid, D.doc_id, D.title, S.date, D.source, D.url, S.asserter_key, S.stance, S.subject_key,
                   S.event_type, S.mode, S.object_key, S.negated, S.quote, S.start, S.end, S.trigger,
                   S.confidence, S.parent, P.key, P.n_sources, S.doc_pk)
@@ -66,44 +69,93 @@ class QueryMixin:
         ]
 
     # ---- actors ------------------------------------------------------------------------------------
-    def resolve_actor(self, name: str, kb: object | None = None) -> ActorRef:
-        """Stored key, then any stored name/alias/metonym, then the knowledge base (exact, then fuzzy)."""
+    def resolve_actor(self, name: str, kb: object | None = None, fuzzy: bool = True) -> ActorRef:
+        """Stored key, then any stored name/alias/metonym, then the knowledge base (id, any name, then a close
+        spelling). ``matched`` says which. A spelling that is only roughly close is not taken: NotFoundError,
+        with the closest names as "did you mean" suggestions. ``fuzzy=False`` tries exact names only."""
         text = name.strip()
+        if not text:
+            raise NotFoundError("an actor name is empty")
         if len(text) > MAX_NAME_CHARS:
-            raise InputError(f"an actor name of {len(text):,} characters is too long (at most {MAX_NAME_CHARS})")
+            raise NotFoundError(f"an actor name of {len(text):,} characters is too long (at most {MAX_NAME_CHARS})")
+        if text == AUTHOR:
+            return ActorRef(key=AUTHOR, name="author", matched="the report's own voice")
         key = normalize_name(text)
         N = t.actor_names.c
         with self.engine.connect() as conn:
-            def stored(where, *order) -> ActorRef | None:  # noqa: ANN001
+            def stored(where, matched: str, *order) -> ActorRef | None:  # noqa: ANN001
                 query = select(A.key, A.name, A.type, A.provisional).where(where)
                 rows = conn.execute(query.order_by(*order, A.provisional, A.key).limit(1)).all()
                 return ActorRef(key=rows[0].key, name=rows[0].name, type=rows[0].type,
-                                provisional=rows[0].provisional) if rows else None
+                                provisional=rows[0].provisional, matched=matched) if rows else None
 
-            def from_kb(actor_id: str) -> ActorRef:
+            def from_kb(actor_id: str, matched: str) -> ActorRef:
                 actor = kb.get(actor_id)  # type: ignore[union-attr]
-                return stored(A.key == actor_id) or ActorRef(key=actor.id, name=actor.name, type=actor.type)
+                found = stored(A.key == actor_id, matched)
+                return found or ActorRef(key=actor.id, name=actor.name, type=actor.type, matched=matched)
 
-            if text == AUTHOR:
-                return ActorRef(key=AUTHOR, name="author")
-            found = stored(A.key == text)
+            found = stored(A.key == text, "id")
             if found is None and key:
-                ranked = select(N.actor_key).where(N.name_key == key).order_by(N.rank, N.actor_key).limit(1)
-                actor_key = conn.execute(ranked).scalar()
-                found = stored(A.key == actor_key) if actor_key else None
+                ranked = conn.execute(select(N.actor_key, N.rank).where(N.name_key == key)
+                                      .order_by(N.rank, N.actor_key).limit(1)).first()
+                if ranked is not None:
+                    found = stored(A.key == ranked[0], _NAME_RANKS[min(ranked[1], len(_NAME_RANKS) - 1)])
             if found is None and kb is not None:
                 if kb.get(text) is not None:  # type: ignore[attr-defined]
-                    found = from_kb(text)
+                    found = from_kb(text, "knowledge-base id")
                 elif entries := kb.lookup(text):  # type: ignore[attr-defined]
-                    found = from_kb(entries[0].actor_id)
-                elif (hits := kb.search(text, limit=1)) and hits[0][2] >= 88:  # type: ignore[attr-defined]
-                    found = from_kb(hits[0][0].id)
-            if found is None and key:
-                found = stored(A.name_key.contains(key, autoescape=True))  # '_' and '%' are literal
+                    found = from_kb(entries[0].actor_id, f"knowledge-base {entries[0].kind}")
             if found is not None:
                 return found
-        raise NotFoundError(f"no actor named {name!r} in the store or the knowledge base "
-                            f"(try: claimgraph actors search {name!r})")
+            if not fuzzy:
+                raise NotFoundError(f"no actor named {name!r}")
+            candidates = self._close_names(conn, key, kb)
+        best = candidates[0] if candidates else None
+        runner_up = candidates[1][0] if len(candidates) > 1 else 0.0
+        if best and best[0] >= CLOSE_ENOUGH and len(key) >= 5 and best[0] - runner_up >= 3:
+            score, actor_key, actor_name, matched_name = best
+            if kb is not None and kb.get(actor_key) is not None:  # type: ignore[attr-defined]
+                return self.resolve_actor(actor_key, kb).model_copy(
+                    update={"matched": f"close to {matched_name!r} ({score:.0f}%)"})
+            return ActorRef(key=actor_key, name=actor_name, matched=f"close to {matched_name!r} ({score:.0f}%)")
+        hint = ""
+        if candidates:
+            hint = "; did you mean: " + ", ".join(
+                f"{n} [{k}]" + (f" (as {m!r})" if normalize_name(m) != normalize_name(n) else "")
+                for _, k, n, m in candidates[:5]) + "?"
+        raise NotFoundError(f"no actor named {name!r} in the store or the knowledge base{hint} "
+                            f"(search: claimgraph actors search {text[:60]!r})")
+
+    def _close_names(self, conn: Connection, key: str, kb: object | None) -> list[tuple[float, str, str, str]]:
+        """(score, actor key, actor name, the name that was close), best first: knowledge-base names near in
+        spelling and stored names containing the words given. The score is a plain edit-distance ratio of the
+        whole names, so a short alias that happens to occur inside the query does not score high."""
+        from rapidfuzz import fuzz
+
+        if not key:
+            return []
+        found: dict[str, tuple[float, str, str, str]] = {}
+
+        def consider(actor_key: str, actor_name: str, matched: str) -> None:
+            score = float(fuzz.ratio(key, normalize_name(matched)))
+            if actor_key not in found or found[actor_key][0] < score:
+                found[actor_key] = (score, actor_key, actor_name, matched)
+
+        if kb is not None:
+            for actor, matched, _ in kb.search(key, limit=10):  # type: ignore[attr-defined]
+                consider(actor.id, actor.name, matched)
+        words = [w for w in key.split() if len(w) >= 3][:5]
+        N = t.actor_names.c
+        if words:
+            # LIKE wildcards in the user's words are escaped: "_" is a letter here, not "any character"
+            likes = [N.name_key.like("%" + w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",
+                                     escape="\\") for w in words]
+            rows = conn.execute(select(A.key, A.name, N.name_key)
+                                .join_from(t.actor_names, t.actors, N.actor_key == A.key)
+                                .where(or_(*likes)).order_by(N.rank, A.key).limit(20)).all()
+            for row in rows:
+                consider(row[0], row[1], row[2])
+        return sorted((c for c in found.values() if c[0] >= SUGGESTED), key=lambda c: (-c[0], c[1]))
 
     def actor_scope(self, key: str, kb: object | None = None, family: bool = True) -> list[str]:
         """The actor plus its ancestors and descendants (knowledge-base ``parent`` links, as stored)."""

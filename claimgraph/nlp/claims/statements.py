@@ -6,9 +6,8 @@ event trigger becomes one statement per (subject, object) pair (roles.py), asser
 innermost frame whose content holds it, or by the author, with ``parent`` set to that frame's speech act. A
 denial of "the charge" repeats the accusation's propositions with the denier as asserter and stance ``denies``.
 
-Stance: ``denies`` under a denial; ``predicts`` for future or intended events (will, would, plans to, a
-request's content); ``speculates`` for hedged ones (may, might, could, suggest, reportedly, "questions about");
-``asserts`` otherwise. ``negated`` marks negative events ("would not meddle").
+Stance and negation are decided by the stance engine (stance.py), from the trigger's clause and the frame that
+carries it.
 """
 
 from __future__ import annotations
@@ -16,6 +15,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from ...lexicon import PredicateEntry
 from ...models import AUTHOR, Quantity, Statement, TimeExpression
 from ..actors.arguments import Arg
 from ..actors.provisional import AnonymousSources, provisional_speaker
@@ -23,12 +23,9 @@ from ..annotations import PredicateMatch
 from ..context.places import place_for_tokens
 from ..context.quantities import quantities_for_tokens
 from ..context.time import time_for_tokens
-from ..syntax import lemma_in
 from .cues import Cues, load_cues
 from .frames import Frame, build_frames, enclosing_frame, is_reporting
 from .roles import LightVerbs, Roles, roles_for
-
-STANCE_RANK = {"asserts": 0, "speculates": 1, "predicts": 2, "denies": 3}
 
 
 class StatementBuilder:
@@ -116,68 +113,6 @@ class StatementBuilder:
     def _quantities(self, head: int) -> list[Quantity]:
         return [q.value for q in quantities_for_tokens(self.doc, head)]
 
-    # ---- stance ----------------------------------------------------------------------------------------
-    def local_modality(self, head: Token, stop: set[int]) -> tuple[str | None, bool]:
-        """(stance from modal cues on the clause chain of ``head``, negated?)."""
-        stance: str | None = None
-        negated = False
-        token = head
-        first = True
-        came_by = ""
-        for _ in range(6):
-            for child in token.children:
-                low = child.lower_
-                if child.dep_ in ("aux", "auxpass") and low in self.cues.future:
-                    stance = _stronger(stance, "predicts")
-                elif child.dep_ in ("aux",) and low in self.cues.hedge_modals:
-                    stance = _stronger(stance, "speculates")
-                elif child.dep_ == "advmod" and low in self.cues.hedge_adverbs:
-                    stance = _stronger(stance, "speculates")
-                elif child.dep_ == "advmod" and low in self.cues.future_adverbs:
-                    stance = _stronger(stance, "predicts")
-                elif first and child.dep_ == "amod" and child.lemma_.lower() in self.cues.hedge_adjectives:
-                    stance = _stronger(stance, "speculates")  # "the alleged attack"
-                elif first and child.dep_ == "amod" and child.lemma_.lower() in self.cues.future_adjectives:
-                    stance = _stronger(stance, "predicts")  # "a planned attack"
-                elif child.dep_ == "neg":
-                    negated = True  # on the trigger or its own verb complex ("would not provide support")
-                elif child.dep_ == "mark" and low in self.cues.conditional:
-                    stance = _stronger(stance, "speculates")
-            if not first and came_by == "xcomp" and lemma_in(token, self.cues.intent_verbs):
-                stance = _stronger(stance, "predicts")  # "plans to attack", not "is seeking favours"
-            if not first and came_by in ("xcomp", "ccomp") and lemma_in(token, self.cues.hedge_verbs):
-                stance = _stronger(stance, "speculates")
-            if not first and came_by in ("xcomp", "pcomp") and lemma_in(token, self.cues.negating_verbs):
-                negated = not negated  # "refused to attack", "refrained from attacking"
-            if token.i in stop or token.head is token:
-                break
-            infinitive = token.dep_ in ("advcl", "relcl") and any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
-            if token.dep_ not in ("xcomp", "conj", "pcomp", "prep", "pobj", "dobj", "acl", "attr", "nsubj",
-                                  "nsubjpass", "dative", "appos", "compound", "poss") and not infinitive:
-                break  # a clause boundary (ccomp, advcl, relcl, parataxis): its modality is not ours
-            if token.dep_ == "xcomp" and token.head.lemma_ == "be" and any(
-                c.dep_ == "nsubj" and c.lemma_.lower() in self.cues.plan_nouns for c in token.head.children
-            ):
-                stance = _stronger(stance, "predicts")
-            # questions/concerns about X: the noun event is in doubt
-            if token.dep_ == "pobj" and token.head.lower_ in ("about", "over", "of", "regarding"):
-                if token.head.head.lemma_.lower() in self.cues.doubt_nouns:
-                    stance = _stronger(stance, "speculates")
-            came_by = token.dep_
-            token = token.head
-            first = False
-        return stance, negated
-
-    def combine(self, frame: Frame | None, local: str | None, head: Token) -> str:
-        base = frame.content_stance if frame else "asserts"
-        if base == "denies":
-            return "denies"
-        if local == "predicts" or base == "predicts":
-            return "predicts"
-        if local == "speculates" or base == "speculates":
-            return "speculates"
-        return "asserts"
-
     # ---- main ------------------------------------------------------------------------------------------
     def build(self) -> list[Statement]:
         doc = self.doc
@@ -200,9 +135,9 @@ class StatementBuilder:
         for frame in sorted(frames, key=lambda f: -len(f.content_tokens)):
             self._speech_act(sent, frame, frames)
         for match in matches:
-            if match.head in frame_heads or is_reporting(match):
-                continue
-            self._event(sent, match, frames)
+            if match.entry is None or match.head in frame_heads or is_reporting(match):
+                continue  # a reporting frame alone is no event
+            self._event(sent, match, match.entry, frames)
         for frame in frames:
             if frame.answers is not None:
                 self._denial(sent, frame, frames)
@@ -238,8 +173,8 @@ class StatementBuilder:
             # accusation, but the denial is reported by whoever reports the accusation.
             outer = enclosing_frame(frames, outer.trigger, exclude=outer)
         trigger = self.doc[frame.trigger]
-        local, negated = self.local_modality(trigger, set(outer.content_heads) if outer else set())
-        stance = self.combine(outer, local, trigger)
+        stance, negated = self.cues.stance.decide(
+            trigger, outer.content_stance if outer else None, set(outer.content_heads) if outer else set())
         speakers = _prefer_resolved(frame.speakers, self.time_tokens) or [None]
         targets = _prefer_resolved(frame.targets, self.time_tokens) or [None]
         for asserter, asserter_text, conf in self._asserters(outer, frames):
@@ -255,10 +190,10 @@ class StatementBuilder:
                     if s is not None and speaker is not None and speaker.actor_id:
                         self.frame_ids.setdefault((frame.trigger, speaker.actor_id), s.id)
 
-    def _event(self, sent: Span, match: PredicateMatch, frames: list[Frame]) -> None:
+    def _event(self, sent: Span, match: PredicateMatch, entry: PredicateEntry, frames: list[Frame]) -> None:
         doc = self.doc
         head = doc[match.head]
-        roles: Roles = roles_for(doc, match, self.light)
+        roles: Roles = roles_for(doc, match, entry, self.light)
         frame = enclosing_frame(frames, match.head)
         times = self.time_tokens
         subjects, objects = _prefer_resolved(roles.subjects, times), _prefer_resolved(roles.objects, times)
@@ -286,12 +221,9 @@ class StatementBuilder:
             subjects, objects = resolved_subjects[:1], resolved_subjects[1:]
             roles.rule += "-reciprocal"
         event_type = "REQUEST" if roles.desired else match.event_type
-        local, negated = self.local_modality(head, set(frame.content_heads) if frame else set())
-        if (match.extra or {}).get("negative"):
-            negated = not negated
-        stance = self.combine(frame, local, head)
-        if roles.desired:
-            stance = "asserts" if stance == "predicts" and frame is None else stance
+        stance, negated = self.cues.stance.decide(
+            head, frame.content_stance if frame else None, set(frame.content_heads) if frame else set(),
+            negative_trigger=entry.negative, requested=roles.desired)
         rule = f"{roles.rule}:{'+'.join(sorted({a.rule for a in subjects + objects})) or 'none'}"
         if frame is not None:
             rule += f"/frame:{frame.rule}"
@@ -348,12 +280,6 @@ def _prefer_resolved(args: list[Arg], times: set[int] = frozenset()) -> list[Arg
     """Resolved arguments if any, else the first unresolved one that is not a time phrase."""
     resolved = [a for a in args if a.actor_id]
     return resolved or [a for a in args if a.token not in times][:1]
-
-
-def _stronger(current: str | None, new: str) -> str:
-    if current is None or STANCE_RANK[new] > STANCE_RANK[current]:
-        return new
-    return current
 
 
 @Language.factory("cg_statements", requires=["doc._.cg_predicates", "doc._.cg_mentions"],

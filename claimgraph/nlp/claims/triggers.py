@@ -6,20 +6,17 @@ and emits one :class:`~claimgraph.nlp.annotations.PredicateMatch` per trigger to
 ``doc._.cg_predicates`` (sorted by head). When a token is both an event predicate and a reporting verb
 ("accuse", "deny") the single match carries both. Tokens that another match consumed as its constraint
 ("signed a *deal*", "declared *war*") are not matched again. See docs/lexicons.md.
-
-:func:`modality_of` reads the modality lexicon around a trigger (stance, negation, condition) for the
-statement extractor.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Sequence
 
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from ...lexicon import Constraints, Lexicon, ModalityCue, PredicateEntry, load_lexicon
+from ...lexicon import Constraints, Lexicon, PredicateEntry, ReportingFrame, load_lexicon
 from ..annotations import PredicateMatch
 from ..syntax import hyphen_joined, lemma_candidates, token_pos
 
@@ -27,7 +24,6 @@ REPORT = "REPORT"  # event_type of a reporting frame whose speech act is not its
 
 _OBJECT_DEPS = frozenset({"dobj", "nsubjpass", "attr", "oprd", "dative"})
 _PARTICLE_DEPS = frozenset({"prt", "advmod", "prep"})
-_NOUN_ARG_DEPS = frozenset({"dobj", "attr", "nsubjpass", "oprd"})
 
 
 def _lemma(token: Token) -> str:
@@ -138,7 +134,7 @@ class _Candidate:
     token: Token
     entry: PredicateEntry | None
     used: list[Token]
-    reporting: dict[str, Any] | None = None
+    frame: ReportingFrame | None = None
     pos: str = "verb"
 
 
@@ -177,52 +173,29 @@ class PredicateMatcher:
         lex = self.lexicon
         entries = [e for w in lemmas for e in lex.predicates_by_lemma.get((w, pos or ""), [])] if pos else []
         best = _best(token, _unique(entries)) if entries else None
-        reporting: dict[str, Any] | None = None
+        frame: ReportingFrame | None = None
         if pos == "verb":
-            rep = _best(token, _unique([e for w in lemmas for e in lex.reporting_by_lemma.get(w, [])]))
-            if rep is not None:
-                r = rep[0]
-                reporting = {
-                    "reporting": True, "frame": "verb", "reporting_id": r.id, "speech_act": r.speech_act,
-                    "speech_mode": r.mode, "content_stance": r.content_stance, "content_via": list(r.content_via),
-                    "target_is_subject": r.target_is_subject,
-                }
+            found = _best(token, _unique([e for w in lemmas for e in lex.reporting_by_lemma.get(w, [])]))
+            frame = found[0] if found else None
         elif pos == "noun" and not self._prepositional(token, lemmas):
             found = _best(token, _unique([e for w in lemmas for e in lex.nominal_by_lemma.get(w, [])]))
-            nominal = found[0] if found else None
-            if nominal is not None:
-                reporting = {
-                    "reporting": True, "frame": "nominal", "reporting_id": nominal.id,
-                    "speech_act": nominal.speech_act, "speech_mode": nominal.mode,
-                    "content_stance": nominal.content_stance, "content_via": list(nominal.content_via),
-                    "speaker_via": list(nominal.speaker_via), "counter_verbs": list(nominal.counter_verbs),
-                    "target_is_subject": False,
-                }
-        if best is None and reporting is None:
+            frame = found[0] if found else None
+        if best is None and frame is None:
             prep = self._prepositional(token, lemmas)
             if prep is None:
                 return None
-            p = prep[0]
-            reporting = {
-                "reporting": True, "frame": "prepositional", "reporting_id": p.id, "speech_act": None,
-                "speech_mode": None, "content_stance": p.content_stance, "source_via": list(p.source_via),
-                "target_is_subject": False,
-            }
-            return _Candidate(token, None, prep[1], reporting, pos="adp")
+            return _Candidate(token, None, prep[1], prep[0], pos="adp")
         if best is None:
-            return _Candidate(token, None, [], reporting, pos=pos or "verb")
-        if reporting is not None and best[0].with_dobj and reporting["speech_act"] is None:
-            reporting = None  # "declared war": the object is an event noun, not a reported proposition
-        return _Candidate(token, best[0], best[1], reporting, pos=best[0].pos)
+            return _Candidate(token, None, [], frame, pos=pos or "verb")
+        if frame is not None and best[0].with_dobj and frame.speech_act is None:
+            frame = None  # "declared war": the object is an event noun, not a reported proposition
+        return _Candidate(token, best[0], best[1], frame, pos=best[0].pos)
 
     def _prepositional(self, token: Token, lemmas: list[str]) -> tuple[Any, list[Token]] | None:
         return _best(token, _unique([e for w in lemmas for e in self.lexicon.prepositional_by_lemma.get(w, [])]))
 
     def _to_match(self, cand: _Candidate, inner: list[_Candidate]) -> PredicateMatch:
-        token, entry, rep = cand.token, cand.entry, cand.reporting
-        extra: dict[str, Any] = entry.role_hints() if entry is not None else {}
-        if rep is not None:
-            extra.update(rep)
+        token, entry, frame = cand.token, cand.entry, cand.frame
         if entry is not None:
             event, mode, context, entry_id = entry.event, entry.mode, list(entry.context), entry.id
             if mode is None:
@@ -231,112 +204,15 @@ class PredicateMatcher:
             for c in inner:
                 if c.entry is not None and c.entry.event == event:
                     context += [x for x in c.entry.context if x not in context]
+        elif frame is not None:
+            event, mode, context, entry_id = frame.speech_act or REPORT, frame.mode, [], frame.id
         else:
-            rep = rep or {}  # a candidate always has an entry or a reporting frame
-            event, mode, context, entry_id = rep.get("speech_act") or REPORT, rep.get("speech_mode"), [], rep.get("reporting_id", "")
-        if cand.pos == "noun":
-            light = self._light_verb(token)
-            if light is not None:
-                extra["light_verb"] = light
+            raise ValueError("a candidate has an entry or a reporting frame")
         span = [token.i] + [t.i for t in cand.used]
         return PredicateMatch(
             head=token.i, start=min(span), end=max(span) + 1, entry_id=entry_id, event_type=event, mode=mode,
-            context=context, pos=cand.pos, extra=extra,
+            context=context, pos=cand.pos, entry=entry, frame=frame,
         )
-
-    def _light_verb(self, noun: Token) -> dict[str, Any] | None:
-        """The support verb a noun trigger is the object of ("gave X a free *hand*", "enjoys the *backing* of")."""
-        verb = noun.head
-        if noun.dep_ == "pobj" and verb.head is not verb:
-            verb = verb.head  # "in need of support"
-        elif noun.dep_ not in _NOUN_ARG_DEPS:
-            return None
-        if verb is noun or token_pos(verb) != "verb":
-            return None
-        for lv in self.lexicon.light_verbs_by_lemma.get(_lemma(verb), []):
-            if lv.verb_class == "make" and _lemma(noun) not in lv.nouns:
-                continue
-            return {
-                "id": lv.id, "class": lv.verb_class, "head": verb.i, "verb_subject_is": lv.verb_subject_is,
-                "object_via": list(lv.object_via), "subject_via": list(lv.subject_via), "realis": lv.realis,
-                "as_request": lv.as_request, "negates": lv.negates,
-            }
-        return None
-
-
-@dataclass
-class Modality:
-    """What the modality cues around a trigger say about its proposition."""
-
-    stance: str = "asserts"  # asserts | predicts | speculates
-    negated: bool = False
-    conditional: bool = False
-    obligation: bool = False
-    cues: list[str] = field(default_factory=list)  # ids of the cues that fired, in the order found
-
-
-def _cue_hits(token: Token, attach: str, lexicon: Lexicon, siblings: Sequence[Token] = ()) -> list[ModalityCue]:
-    out = []
-    for cue in lexicon.cues_by_lemma.get(_lemma(token), []) + lexicon.cues_by_lemma.get(token.lower_, []):
-        if cue.attach != attach or any(c is cue for c in out):
-            continue
-        if cue.cue_tag and token.tag_ not in cue.cue_tag:
-            continue
-        if cue.with_sibling and not any(_lemma(s) in cue.with_sibling for s in siblings if s is not token):
-            continue
-        out.append(cue)
-    return out
-
-
-_CHILD_ATTACH = {"aux": "aux", "auxpass": "aux", "advmod": "advmod", "neg": "neg", "det": "det", "amod": "amod",
-                 "mark": "mark", "preconj": "cc", "cc": "cc", "nsubj": "nsubj", "nsubjpass": "nsubj"}
-
-
-def modality_of(doc: Doc, head: int, lexicon: Lexicon | None = None) -> Modality:
-    """Stance, negation and condition of the proposition whose trigger is token ``head``.
-
-    Looks at the trigger's own modifiers, at the verb governing a noun trigger, and up the chain of
-    verbs the trigger is the complement of ("plans to attack", "refrained from attacking").
-    """
-    lexicon = lexicon or load_lexicon()
-    token = doc[head]
-    chain = [token]
-    if token_pos(token) == "noun" and token.dep_ in _NOUN_ARG_DEPS | {"nsubj", "pobj"}:
-        gov = token.head.head if token.dep_ == "pobj" else token.head
-        if token_pos(gov) == "verb":
-            chain.append(gov)
-    cues: list[ModalityCue] = []
-    for node in chain:
-        kids = list(node.children)
-        for child in kids:
-            attach = _CHILD_ATTACH.get(child.dep_)
-            if attach:
-                cues += _cue_hits(child, attach, lexicon, kids)
-    node = chain[-1]
-    for _ in range(4):  # climb xcomp/ccomp/pcomp chains a few levels: "is set to try to attack"
-        if node.dep_ in ("xcomp", "ccomp", "acomp") and node.head is not node:
-            gov = node.head
-        elif node.dep_ == "pcomp" and node.head.dep_ == "prep":
-            gov = node.head.head
-        else:
-            break
-        cues += _cue_hits(gov, "governor", lexicon)
-        kids = list(gov.children)
-        cues += [c for k in kids if k.dep_ in ("aux", "neg", "advmod")
-                 for c in _cue_hits(k, _CHILD_ATTACH[k.dep_], lexicon, kids)]
-        if any(c.kind == "stance" and c.stance == "speculates" for c in cues) and gov.dep_ == "ROOT":
-            break
-        node = gov
-    for clause in chain[-1:]:
-        if clause.dep_ == "advcl":
-            cues += [c for k in clause.children if k.dep_ == "mark" for c in _cue_hits(k, "mark", lexicon)]
-    result = Modality(cues=[c.id for c in cues])
-    stances = {c.stance for c in cues if c.kind == "stance"}
-    result.stance = "speculates" if "speculates" in stances else "predicts" if "predicts" in stances else "asserts"
-    result.negated = sum(c.kind == "negation" for c in cues) % 2 == 1
-    result.conditional = any(c.kind == "conditional" for c in cues)
-    result.obligation = any(c.obligation for c in cues)
-    return result
 
 
 @Language.factory(
@@ -350,5 +226,5 @@ def make_predicate_matcher(nlp: Language, name: str, lexicon_paths: list[str]) -
 
 
 __all__ = [
-    "PredicateMatcher", "Modality", "modality_of", "check_constraints", "REPORT", "make_predicate_matcher",
+    "PredicateMatcher", "check_constraints", "REPORT", "make_predicate_matcher",
 ]
