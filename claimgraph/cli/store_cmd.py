@@ -13,7 +13,7 @@ import click
 
 from ..errors import OfflineError
 from ..models import EVENT_TYPES, STANCES
-from .common import emit_rows, format_option, handle_errors, kb_option, main
+from .common import Progress, emit_rows, format_option, handle_errors, kb_option, main, workers_option
 
 CLAIM_COLUMNS = ["date", "asserter_name", "stance", "subject_name", "event_type", "object_name", "negated",
                  "sources", "quote", "doc_id", "statement_id"]
@@ -38,11 +38,12 @@ def _day(value: dt.datetime | None) -> dt.date | None:
 
 
 @contextmanager
-def _store(db_path: str | None, read_only: bool = False) -> Iterator[Any]:
-    """The store; a query (``read_only``) writes and creates nothing, and refuses a database that does not exist."""
+def _store(db_path: str | None, must_exist: bool = False, read_only: bool = False) -> Iterator[Any]:
+    """The store; with ``must_exist`` (reprocess) a missing database is an error, not created; ``read_only``
+    (queries, export) also writes and creates nothing, so a store on read-only media can be queried."""
     from ..store import open_store
 
-    store = open_store(db_path, create=not read_only, read_only=read_only)
+    store = open_store(db_path, create=not (must_exist or read_only), read_only=read_only)
     try:
         yield store
     finally:
@@ -127,7 +128,7 @@ def _json(value: Any) -> None:
 @main.command()
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--text-column", default="text", show_default=True, help="CSV column holding the text.")
-@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="NLP processes.")
+@workers_option
 @click.option("--batch-size", default=16, show_default=True, type=click.IntRange(1, 1000))
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar (problems are still reported on stderr).")
 @db_option
@@ -143,55 +144,18 @@ def ingest(inputs: tuple[str, ...], text_column: str, workers: int, batch_size: 
     from ..ingest import ingest as run_ingest
     from ..ingest import iter_documents
 
-    with _store(db_path) as store, _progress(quiet) as progress:
+    from ..ingest.sources import known_count
+
+    total = None if quiet else known_count(inputs)
+    with _store(db_path) as store, Progress(not quiet, total) as progress:
         extractor = Extractor(kb_paths)
 
-        def problem(exc: Exception) -> None:
-            progress.console.print(f"claimgraph: skipped: {exc}", markup=False, highlight=False, soft_wrap=True)
-
         summary = run_ingest(iter_documents(inputs, text_column=text_column), store, extractor, workers=workers,
-                             batch_size=batch_size, on_problem=problem, on_progress=progress.update)
+                             batch_size=batch_size, on_problem=progress.problem, on_progress=progress.update)
     click.echo(summary.line())
     if summary.offline and not summary.stored and not summary.duplicates:
         raise OfflineError(summary.problems[0] if summary.problems else "the network is unreachable")
     sys.exit(summary.exit_code)
-
-
-class _Progress:
-    """A rich progress line on stderr with counts and rate; silent when quiet or not a terminal."""
-
-    def __init__(self, enabled: bool):
-        from rich.console import Console
-
-        self.console = Console(stderr=True)
-        self.enabled = enabled and self.console.is_terminal
-        self._bar: Any = None
-        self._task: Any = None
-
-    def __enter__(self) -> "_Progress":
-        if self.enabled:
-            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-            self._bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                                 console=self.console, transient=True)
-            self._bar.start()
-            self._task = self._bar.add_task("starting", total=None)
-        return self
-
-    def update(self, summary: Any) -> None:
-        if self._bar is not None:
-            rate = summary.seen / summary.seconds if summary.seconds > 0 else 0.0
-            self._bar.update(self._task, description=(
-                f"{summary.stored} stored, {summary.duplicates} duplicate, {summary.skipped} skipped, "
-                f"{summary.statements} statements, {rate:.1f} docs/s"))
-
-    def __exit__(self, *exc: object) -> None:
-        if self._bar is not None:
-            self._bar.stop()
-
-
-def _progress(quiet: bool) -> _Progress:
-    return _Progress(not quiet)
 
 
 # ---- queries -----------------------------------------------------------------------------------------
@@ -467,6 +431,39 @@ def export(fmt: str, output: str, since: dt.datetime | None, until: dt.datetime 
                f"{summary.statements} statements, {summary.objects} objects{extra}", err=True)
 
 
+# ---- reprocess ---------------------------------------------------------------------------------------
+@main.command()
+@date_option("--since", "Documents dated on or after (YYYY-MM-DD).")
+@date_option("--until", "Documents dated on or before (YYYY-MM-DD).")
+@click.option("--doc", "doc_ids", multiple=True, help="Only the document with this id (repeatable).")
+@workers_option
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@db_option
+@kb_option
+@handle_errors
+def reprocess(since: dt.datetime | None, until: dt.datetime | None, doc_ids: tuple[str, ...], workers: int,
+              quiet: bool, db_path: str | None, kb_paths: tuple[str, ...]) -> None:
+    """Re-extract stored documents in place (after a knowledge-base or lexicon change): same document ids,
+    each document's statements replaced in one transaction. Exit 10 when some were skipped."""
+    from ..extract import Extractor
+    from ..ingest import SKIPPED_EXIT
+    from ..ingest import reprocess as run_reprocess
+
+    with _store(db_path, must_exist=True) as store:
+        selected = sum(1 for _ in store.iter_documents(since=_day(since), until=_day(until),
+                                                       doc_ids=list(doc_ids) or None))
+        if doc_ids and not selected:
+            from ..errors import NotFoundError
+
+            raise NotFoundError(f"no stored document with id {', '.join(repr(d) for d in doc_ids)}")
+        with Progress(not quiet, selected) as progress:
+            summary = run_reprocess(store, Extractor(kb_paths), since=_day(since), until=_day(until),
+                                    doc_ids=list(doc_ids) or None, workers=workers, on_progress=progress.update,
+                                    on_problem=progress.problem)
+    click.echo(summary.line())
+    sys.exit(SKIPPED_EXIT if summary.skipped else 0)
+
+
 # ---- demo --------------------------------------------------------------------------------------------
 @main.command()
 @click.option("--db", "db_path", default="demo.db", show_default=True, type=click.Path(dir_okay=False),
@@ -479,10 +476,9 @@ def demo(db_path: str, workers: int, quiet: bool, kb_paths: tuple[str, ...]) -> 
     """Ingest the bundled sample reports into ./demo.db and show contested claims, busy pairs and a dossier."""
     from ..demo import run_demo
 
-    with _progress(quiet) as progress:
+    with Progress(not quiet) as progress:
         report = run_demo(db_path, kb_paths=kb_paths, workers=workers, on_progress=progress.update,
-                          on_problem=lambda e: progress.console.print(f"claimgraph: skipped: {e}", markup=False,
-                                                                     soft_wrap=True))
+                          on_problem=progress.problem)
     for note in report.notes:
         click.echo(f"note: {note}")
     click.echo(f"samples: {report.samples}\ndatabase: {report.db} (query it: claimgraph dossier A B --db {report.db})")

@@ -7,7 +7,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from ..models import Actor, ExtractionResult
+from ..models import Actor, Document, ExtractionResult
 from .models import (
     ActorProfile, ActorRef, Claim, ClaimFilter, Dossier, PairCount, Proposition, SearchHit, StoredDocument, StoreStats,
 )
@@ -59,6 +59,11 @@ class Store(ABC):
         return [self.add_result(p.result, p.content_hash, p.signature, p.related) for p in batch]
 
     @abstractmethod
+    def replace_result(self, pk: int, result: ExtractionResult, related: list[Actor] | None = None) -> StoredDocument:
+        """Replace what extraction found in stored document ``pk`` (same id and text) by ``result``, in one
+        transaction; the document keeps its id, duplicate group and anything else keyed by it (judgements)."""
+
+    @abstractmethod
     def delete_document(self, doc_id: str) -> int:
         """Remove the documents with this id and everything extracted from them; returns how many."""
 
@@ -71,6 +76,11 @@ class Store(ABC):
     def iter_results(self, since: dt.date | None = None, until: dt.date | None = None,
                      doc_ids: list[str] | None = None) -> Iterator[ExtractionResult]:
         """The stored documents rebuilt as ExtractionResult objects, in ingest order."""
+
+    @abstractmethod
+    def iter_documents(self, since: dt.date | None = None, until: dt.date | None = None,
+                       doc_ids: list[str] | None = None) -> Iterator[tuple[int, Document]]:
+        """The stored documents (pk, Document) in ingest order, without what was extracted from them."""
 
     @abstractmethod
     def stats(self) -> StoreStats: ...

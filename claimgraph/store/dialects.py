@@ -36,6 +36,10 @@ class Dialect(ABC):
         """Add a just-written document's statement quotes to the full-text index."""
 
     @abstractmethod
+    def unindex_statements(self, conn: Connection, doc_pk: int) -> None:
+        """Take a document's statement quotes out of the full-text index (before the statements go)."""
+
+    @abstractmethod
     def index_document(self, conn: Connection, pk: int, title: str | None, body: str) -> None: ...
 
     @abstractmethod
@@ -87,6 +91,11 @@ class SqliteDialect(Dialect):
     def index_statements(self, conn: Connection, doc_pk: int) -> None:
         conn.execute(text("INSERT INTO statements_fts(rowid, quote) SELECT pk, quote FROM statements "
                           "WHERE doc_pk = :doc_pk"), {"doc_pk": doc_pk})
+
+    def unindex_statements(self, conn: Connection, doc_pk: int) -> None:
+        # external-content FTS5: a row is removed by inserting the 'delete' command with its old values
+        conn.execute(text("INSERT INTO statements_fts(statements_fts, rowid, quote) SELECT 'delete', pk, quote "
+                          "FROM statements WHERE doc_pk = :doc_pk"), {"doc_pk": doc_pk})
 
     def index_document(self, conn: Connection, pk: int, title: str | None, body: str) -> None:
         conn.execute(text("INSERT INTO documents_fts(rowid, title, text) VALUES (:pk, :title, :body)"),

@@ -165,6 +165,12 @@ lsh_bands = Table(
     Column("doc_pk", Integer, ForeignKey("documents.pk"), nullable=False),
 )
 
+# What extraction derived from a document, rewritten whole when the document is re-extracted
+# (``Store.replace_result``). A table keyed by document that is *not* listed here is kept across
+# re-extraction: the planned ``judgements`` (keyed by document, character span and proposition key, never by
+# statement pk, so a judgement still finds its statement after the statements are rebuilt) belongs there.
+EXTRACTION_TABLES = [mentions, doc_actors, statements]
+
 SCHEMA_TABLES = [schema_version, documents, actors, actor_names, doc_actors, mentions, propositions, statements,
                  lsh_bands]
 

@@ -194,6 +194,16 @@ class SqlStore(QueryMixin, Store):
         if signature:
             conn.execute(insert(t.lsh_bands), [{"band_key": k, "doc_pk": pk} for k in signature.band_keys])
         self.dialect.index_document(conn, pk, doc.title, doc.text)
+        touched = self._write_extraction(conn, pk, group, result, related)
+        self._refresh_propositions(conn, touched)
+        return StoredDocument(pk=pk, doc_id=doc.id, dup_group=group, near_duplicate_of=near[0] if near else None,
+                              statements=len(result.statements))
+
+    def _write_extraction(self, conn: Connection, pk: int, group: int, result: ExtractionResult,
+                          related: list[Actor]) -> set[int]:
+        """What extraction found in stored document ``pk`` (the rows of ``t.EXTRACTION_TABLES``); the
+        propositions it touched."""
+        doc = result.document
         keys = key_map(result)
         self._write_actors(conn, pk, result.actors, related, doc.id)
         if result.mentions:
@@ -202,10 +212,55 @@ class SqlStore(QueryMixin, Store):
                  "actor_key": map_key(m.actor, keys), "rule": m.rule, "confidence": m.confidence, "sense": m.sense}
                 for i, m in enumerate(result.mentions)
             ])
-        touched = self._write_statements(conn, pk, group, doc.date, result.statements, keys)
-        self._refresh_propositions(conn, touched)
-        return StoredDocument(pk=pk, doc_id=doc.id, dup_group=group, near_duplicate_of=near[0] if near else None,
+        return self._write_statements(conn, pk, group, doc.date, result.statements, keys)
+
+    def replace_result(self, pk: int, result: ExtractionResult, related: list[Actor] | None = None) -> StoredDocument:
+        """Replace what extraction found in stored document ``pk`` by ``result`` (same text), in one transaction:
+        the document keeps its id, pk, duplicate group and full-text row; its mentions, actors and statements
+        are replaced and the propositions they touched (old and new) recounted. Only ``t.EXTRACTION_TABLES``
+        are rewritten: anything else keyed by the document (judgements) is kept."""
+        digest = hash_text(result.document.text)
+        d = t.documents.c
+        try:
+            with self.engine.begin() as conn:
+                row = conn.execute(select(d.doc_id, d.content_hash, d.dup_group).where(d.pk == pk)).first()
+                if row is None:
+                    raise StoreError(f"{self.label}: no stored document {pk}")
+                if row.content_hash != digest or row.doc_id != result.document.id:
+                    raise StoreError(f"{self.label}: document {row.doc_id!r} is not the one re-extracted "
+                                     f"({result.document.id!r}, other text)")
+                old = set(conn.execute(select(t.statements.c.prop_pk).where(t.statements.c.doc_pk == pk)).scalars())
+                self.dialect.unindex_statements(conn, pk)
+                for table in t.EXTRACTION_TABLES:
+                    conn.execute(delete(table).where(table.c.doc_pk == pk))
+                doc = result.document
+                conn.execute(update(t.documents).where(d.pk == pk).values(date=doc.date, date_origin=doc.date_origin))
+                new = self._write_extraction(conn, pk, row.dup_group, result, related or [])
+                self._refresh_propositions(conn, old | new)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"{self.label}: cannot re-store document {result.document.id!r}: {exc}") from exc
+        return StoredDocument(pk=pk, doc_id=result.document.id, dup_group=row.dup_group,
                               statements=len(result.statements))
+
+    def iter_documents(self, since: dt.date | None = None, until: dt.date | None = None,
+                       doc_ids: list[str] | None = None) -> Iterator[tuple[int, Document]]:
+        d = t.documents.c
+        query = select(d.pk).order_by(d.pk)
+        if since:
+            query = query.where(d.date >= since)
+        if until:
+            query = query.where(d.date <= until)
+        if doc_ids:
+            query = query.where(d.doc_id.in_(doc_ids))
+        with self.engine.connect() as conn:
+            pks = list(conn.execute(query).scalars())
+        for pk in pks:
+            with self.engine.connect() as conn:
+                row = conn.execute(select(d.doc_id, d.text, d.title, d.date, d.source, d.url, d.date_origin)
+                                   .where(d.pk == pk)).first()
+            if row is not None:  # deleted meanwhile
+                yield pk, Document(id=row.doc_id, text=row.text, title=row.title, date=row.date, source=row.source,
+                                   url=row.url, date_origin=row.date_origin)
 
     def _near_duplicate(self, conn: Connection, signature: Signature) -> tuple[int, int] | None:
         """(pk, group) of the most similar stored document above the threshold."""
