@@ -159,6 +159,19 @@ def test_a_query_does_not_create_a_store(store_url, tmp_path):
         assert s.stats().documents == 0
 
 
+def test_a_read_only_store_answers_queries_and_refuses_writes(store_url):
+    from claimgraph.errors import StoreError
+
+    with open_store(store_url) as s:
+        s.add_result(make_result("d1", statements=[("author", "asserts", "PAK", "SUPPORT", "ISKP")]))
+    with open_store(store_url, read_only=True) as s:
+        assert s.stats().documents == 1 and len(s.propositions()) == 1 and s.search("officials")
+        with pytest.raises(StoreError, match="read-?only"):
+            s.add_result(make_result("d2"))
+    with open_store(store_url) as s:
+        assert s.stats().documents == 1
+
+
 def test_migrations_run_in_order_from_any_version(store_url, monkeypatch):
     applied = []
 

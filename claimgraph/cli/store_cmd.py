@@ -39,11 +39,12 @@ def _day(value: dt.datetime | None) -> dt.date | None:
 
 
 @contextmanager
-def _store(db_path: str | None, must_exist: bool = False) -> Iterator[Any]:
-    """The store; with ``must_exist`` (queries, export, reprocess) a missing database is an error, not created."""
+def _store(db_path: str | None, must_exist: bool = False, read_only: bool = False) -> Iterator[Any]:
+    """The store; with ``must_exist`` (reprocess) a missing database is an error, not created; ``read_only``
+    (queries, export) also writes and creates nothing, so a store on read-only media can be queried."""
     from ..store import open_store
 
-    store = open_store(db_path, create=not must_exist)
+    store = open_store(db_path, create=not (must_exist or read_only), read_only=read_only)
     try:
         yield store
     finally:
@@ -169,7 +170,7 @@ def ingest(inputs: tuple[str, ...], text_column: str, workers: int, batch_size: 
 def actor(name: str, limit: int, db_path: str | None, kb_paths: tuple[str, ...], fmt: str) -> None:
     """Profile of an actor: aliases, type, counterparties, statements by type and stance over time."""
     kb = _LazyKB(kb_paths)
-    with _store(db_path, must_exist=True) as store:
+    with _store(db_path, read_only=True) as store:
         ref = _resolve(store, kb, name)
         profile = store.actor_profile(ref, kb.loaded, limit=limit)  # the KB's aliases if it had to be loaded
     if fmt == "json":
@@ -209,7 +210,7 @@ def dossier(a: str, b: str, exact: bool, limit: int, db_path: str | None, kb_pat
             fmt: str) -> None:
     """Everything claimed about actors A and B (either direction), grouped by proposition."""
     kb = _LazyKB(kb_paths)
-    with _store(db_path, must_exist=True) as store:
+    with _store(db_path, read_only=True) as store:
         ref_a, ref_b = _resolve(store, kb, a), _resolve(store, kb, b)
         result = store.dossier(ref_a, ref_b, store.actor_scope(ref_a.key, None, not exact),
                                store.actor_scope(ref_b.key, None, not exact), limit=limit)
@@ -265,7 +266,7 @@ def claims(asserter: tuple[str, ...], subject: tuple[str, ...], object_: tuple[s
     from ..store import ClaimFilter
 
     kb = _LazyKB(kb_paths)
-    with _store(db_path, must_exist=True) as store:
+    with _store(db_path, read_only=True) as store:
         flt = ClaimFilter(asserter=_resolve_many(store, kb, asserter), subject=_resolve_many(store, kb, subject),
                           object=_resolve_many(store, kb, object_), event_type=[e.upper() for e in event_type],
                           stance=list(stance), since=_day(since), until=_day(until), min_sources=min_sources,
@@ -287,7 +288,7 @@ def contested(actors_: tuple[str, ...], min_sources: int, limit: int, db_path: s
               kb_paths: tuple[str, ...], fmt: str) -> None:
     """Propositions that one party asserts and another denies, best-sourced first."""
     kb = _LazyKB(kb_paths)
-    with _store(db_path, must_exist=True) as store:
+    with _store(db_path, read_only=True) as store:
         props = store.propositions(contested_only=True, min_sources=min_sources, limit=limit,
                                    actor=_resolve_many(store, kb, actors_) or None)
     if fmt == "json":
@@ -311,7 +312,7 @@ def network(since: dt.datetime | None, until: dt.datetime | None, top: int, stan
     """Actor graph of a time window: node and edge counts, heaviest edges split into cooperation/conflict."""
     from ..graph import QUADS, actor_graph
 
-    with _store(db_path, must_exist=True) as store:
+    with _store(db_path, read_only=True) as store:
         graph = actor_graph(store.iter_results(since=_day(since), until=_day(until)),
                             STANCES if stances == "all" else ("asserts",))
     edges = sorted(graph.edges(data=True), key=lambda e: (-e[2]["weight"], e[0], e[1], e[2]["stance"]))
@@ -347,7 +348,7 @@ def timeline(name: str, since: dt.datetime | None, until: dt.datetime | None, li
              kb_paths: tuple[str, ...], fmt: str) -> None:
     """Statements by or about an actor in date order."""
     kb = _LazyKB(kb_paths)
-    with _store(db_path, must_exist=True) as store:
+    with _store(db_path, read_only=True) as store:
         ref = _resolve(store, kb, name)
         found = store.timeline([ref.key], since=_day(since), until=_day(until), limit=limit)
     rows, columns = _claim_rows(found, fmt)
@@ -362,7 +363,7 @@ def timeline(name: str, since: dt.datetime | None, until: dt.datetime | None, li
 @handle_errors
 def search(text: str, limit: int, db_path: str | None, fmt: str) -> None:
     """Full-text search over statement quotes."""
-    with _store(db_path, must_exist=True) as store:
+    with _store(db_path, read_only=True) as store:
         hits = store.search(text, limit=limit)
     if fmt == "json":
         _json([h.model_dump(mode="json") for h in hits])
@@ -404,7 +405,7 @@ def export(fmt: str, output: str, since: dt.datetime | None, until: dt.datetime 
 
     options = ExportOptions(include_paths=include_paths, relationships=relationships,
                             stances=tuple(STANCES) if stances == "all" else ("asserts",))
-    with _store(db_path, must_exist=True) as store:
+    with _store(db_path, read_only=True) as store:
         kb = _kb(kb_paths)
         results = store.iter_results(since=_day(since), until=_day(until))
         if output == "-":

@@ -7,10 +7,14 @@ Everything SQLite-only (PRAGMAs, FTS5) lives in ``SqliteDialect``; PostgreSQL's 
 
 from __future__ import annotations
 
+import sqlite3
 from abc import ABC, abstractmethod
+from pathlib import Path
+from urllib.parse import quote
 
-from sqlalchemy import Connection, Engine, Table, event, text
+from sqlalchemy import URL, Connection, Engine, Table, create_engine, event, text
 from sqlalchemy.dialects import sqlite
+from sqlalchemy.pool import NullPool
 from sqlalchemy.sql.dml import Insert
 
 
@@ -20,8 +24,15 @@ WRITE = "claimgraph_write"  # execution option of a connection that will write (
 class Dialect(ABC):
     name: str
 
+    def engine(self, url: str | URL, read_only: bool = False) -> Engine:
+        """The engine for ``url``; ``read_only`` opens it for queries only (nothing is written or created).
+        Statement parameters are kept out of error messages: they hold whole document texts."""
+        engine = create_engine(url, hide_parameters=True, pool_pre_ping=self.name != "sqlite")
+        self.configure(engine, read_only)
+        return engine
+
     @abstractmethod
-    def configure(self, engine: Engine) -> None:
+    def configure(self, engine: Engine, read_only: bool = False) -> None:
         """Per-connection settings."""
 
     def lock_schema(self, conn: Connection) -> None:
@@ -64,12 +75,28 @@ class Dialect(ABC):
 class SqliteDialect(Dialect):
     name = "sqlite"
 
-    def configure(self, engine: Engine) -> None:
+    def engine(self, url: str | URL, read_only: bool = False) -> Engine:
+        if not read_only:
+            return super().engine(url, read_only)
+        path = Path(str(url).removeprefix("sqlite:///"))
+        # A new SQLite connection per use (NullPool), each opened as the files are at that moment: see _read_only.
+        engine = create_engine("sqlite://", creator=lambda: _read_only(path), poolclass=NullPool,
+                               hide_parameters=True)
+        self.configure(engine, read_only)
+        return engine
+
+    def configure(self, engine: Engine, read_only: bool = False) -> None:
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001
             # The driver's own transaction handling off, so that ``_begin`` decides how each one starts.
             dbapi_conn.isolation_level = None
             cursor = dbapi_conn.cursor()
+            if read_only:
+                cursor.execute("PRAGMA query_only=ON")
+                cursor.execute("PRAGMA busy_timeout=10000")
+                cursor.execute("PRAGMA cache_size=-65536")
+                cursor.close()
+                return
             # WAL: readers never block the writer, and a killed writer leaves the last committed state.
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
@@ -119,6 +146,21 @@ class SqliteDialect(Dialect):
             {"q": fts_query(query), "limit": limit},
         ).all()
         return [(int(r[0]), str(r[1])) for r in rows]
+
+
+def _read_only(path: Path) -> sqlite3.Connection:
+    """A read-only connection that creates no file and needs no write permission anywhere.
+
+    While a writer has the database open, its ``-wal`` and ``-shm`` files exist and a plain read-only
+    connection shares them (consistent snapshots, no blocking). With no ``-wal`` file nothing has the database
+    open and it is whole on disk: it is opened ``immutable``, because a read-only connection to a WAL database
+    would otherwise create ``-wal``/``-shm`` files (and cannot, in a read-only folder). A writer starting
+    afterwards writes to its new WAL, not to the file being read, until its first checkpoint (4 MB of WAL).
+    """
+    uri = "file:" + quote(str(path.resolve())) + "?mode=ro"
+    if not Path(f"{path}-wal").exists():
+        uri += "&immutable=1"
+    return sqlite3.connect(uri, uri=True, check_same_thread=False)
 
 
 def fts_query(query: str) -> str:

@@ -30,13 +30,15 @@ _DOCUMENT_TSV = f"to_tsvector('{TS_CONFIG}', left(coalesce(title, '') || ' ' || 
 class PostgresDialect(Dialect):
     name = "postgresql"
 
-    def configure(self, engine: Engine) -> None:
+    def configure(self, engine: Engine, read_only: bool = False) -> None:
         @event.listens_for(engine, "connect")
         def _settings(dbapi_conn, _record) -> None:  # noqa: ANN001
             cursor = dbapi_conn.cursor()
             # A killed or crashed writer loses at most the last few commits, never consistency: the same
             # guarantee as SQLite's WAL with synchronous=NORMAL, and ingest resumes by content hash.
             cursor.execute("SET synchronous_commit = off")
+            if read_only:  # queries and exports: the server refuses any write
+                cursor.execute("SET default_transaction_read_only = on")
             cursor.close()
             dbapi_conn.commit()
 

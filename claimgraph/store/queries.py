@@ -14,7 +14,7 @@ from typing import Iterable
 from sqlalchemy import Select, and_, func, or_, select, true
 from sqlalchemy.engine import Connection, Engine
 
-from ..errors import NotFoundError
+from ..errors import InputError, NotFoundError
 from ..kb import normalize_name
 from ..models import AUTHOR
 from . import schema as t
@@ -23,6 +23,8 @@ from .models import (
     ActorProfile, ActorRef, AsserterStance, Claim, ClaimFilter, Counterparty, Dossier, DossierEntry, PairCount,
     Proposition, SearchHit, TypeStanceCount,
 )
+
+MAX_SEARCH_CHARS = 2000
 
 S, D, P, A = t.statements.c, t.documents.c, t.propositions.c, t.actors.c
 MAX_NAME_CHARS = 300  # a name longer than this is not a name (and would make a LIKE pattern too complex)
@@ -346,6 +348,8 @@ class QueryMixin:
             return self._claims(conn, ordered)
 
     def search(self, text: str, limit: int = 20) -> list[SearchHit]:
+        if len(text) > MAX_SEARCH_CHARS:
+            raise InputError(f"a search of {len(text):,} characters is too long (at most {MAX_SEARCH_CHARS:,})")
         with self.engine.connect() as conn:
             hits = self.dialect.search_statements(conn, text, limit)
             if not hits:

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from sqlalchemy import create_engine, delete, func, select
-from sqlalchemy.engine import URL, Connection, Engine, make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy import delete, event, func, select
+from sqlalchemy.engine import URL, Connection, Engine, ExceptionContext, make_url
+from sqlalchemy.exc import ArgumentError, IntegrityError, SQLAlchemyError
 
 from ..errors import StoreError
 from ..models import Actor, Document, ExtractionResult, Mention, Statement
@@ -47,14 +47,26 @@ def is_postgres(spec: str) -> bool:
     return spec.split(":", 1)[0].split("+", 1)[0].lower() in POSTGRES_SCHEMES and "://" in spec
 
 
-def open_store(path: str | os.PathLike | None = None, create: bool = True) -> "SqlStore":
+def open_store(path: str | os.PathLike | None = None, create: bool = True, read_only: bool = False) -> "SqlStore":
     """Open (migrating as needed) the store at ``path`` (see ``database_spec``). With ``create`` a missing
-    database is created (on PostgreSQL: the tables, in a database that must exist); without it (queries) a
-    missing one is an error and nothing is made."""
+    database is created (on PostgreSQL: the tables, in a database that must exist); without it a missing one is
+    an error and nothing is made. ``read_only`` (queries, exports) writes nothing, creates no file and needs
+    neither the file nor its folder writable (on PostgreSQL: read-only transactions)."""
     where = locate(path)
-    if where.path is not None and not create and not where.path.exists():
+    if where.path is not None and (read_only or not create) and not where.path.exists():
         raise StoreError(f"{where.path}: no such database (check --db or ${DB_ENV}; `claimgraph ingest` creates one)")
-    return SqlStore(where.url, where.dialect, where.label, create=create)
+    return SqlStore(where.url, where.dialect, where.label, create=create and not read_only, read_only=read_only)
+
+
+def db_reason(exc: BaseException) -> str:
+    """What the database said (its first line), without the SQL statement and parameters SQLAlchemy appends:
+    they hold document text."""
+    orig = getattr(exc, "orig", None)
+    lines = str(orig if orig is not None else exc).strip().splitlines()
+    reason = lines[0] if lines else exc.__class__.__name__
+    if "readonly database" in reason or "read-only" in reason:
+        reason += "; the database file or its folder is not writable"
+    return reason
 
 
 @dataclass(frozen=True)
@@ -96,34 +108,25 @@ def locate(spec: str | os.PathLike | None = None) -> Location:
     return Location(f"sqlite:///{db}", SqliteDialect(), str(db), db)
 
 
-def engine_for(url: str | URL, dialect: Dialect) -> Engine:
+def engine_for(url: str | URL, dialect: Dialect, read_only: bool = False) -> Engine:
     """An engine with the backend's connection settings (no schema work)."""
-    engine = create_engine(url, pool_pre_ping=dialect.name != "sqlite")
-    dialect.configure(engine)
-    return engine
+    return dialect.engine(url, read_only)
 
 
 class SqlStore(QueryMixin, Store):
-    def __init__(self, url: str | URL, dialect: Dialect, label: str | None = None, create: bool = True):
-        self.dialect, self.label = dialect, label or str(url)
+    def __init__(self, url: str | URL, dialect: Dialect, label: str | None = None, create: bool = True,
+                 read_only: bool = False):
+        self.dialect, self.label, self.read_only = dialect, label or str(url), read_only
         self.writer = Writer(dialect)
         try:
-            self.engine: Engine = engine_for(url, dialect)
+            self.engine: Engine = engine_for(url, dialect, read_only)
         except (SQLAlchemyError, ImportError) as exc:
             raise StoreError(f"{self.label}: cannot open the database ({exc})") from exc
         try:
-            with self.write_transaction() as conn:
-                found = migrations.current_version(conn)
-                if found == 0 and not create:
-                    raise StoreError(f"{self.label}: no claimgraph store here (check --db or ${DB_ENV}; "
-                                     f"`claimgraph ingest` creates one)")
-                if found < migrations.LATEST:
-                    dialect.lock_schema(conn)
-                self.version = migrations.migrate(conn, dialect)
+            self.version = self._check_version() if read_only else self._migrate(create)
         except SQLAlchemyError as exc:
             self.engine.dispose()
-            raise StoreError(f"{self.label}: cannot open the database ({exc.__class__.__name__}: "
-                             f"{_first_line(exc)})") from exc
+            raise StoreError(f"{self.label}: cannot open the database ({db_reason(exc)})") from exc
         except StoreError:
             self.engine.dispose()
             raise
@@ -131,6 +134,36 @@ class SqlStore(QueryMixin, Store):
             self.engine.dispose()
             raise StoreError(f"{self.label}: schema version {self.version} is newer than this claimgraph "
                              f"({migrations.LATEST}); upgrade claimgraph")
+        event.listen(self.engine, "handle_error", self._database_error)
+
+    def _migrate(self, create: bool) -> int:
+        with self.write_transaction() as conn:
+            found = migrations.current_version(conn)
+            if found == 0 and not create:
+                raise StoreError(f"{self.label}: no claimgraph store here (check --db or ${DB_ENV}; "
+                                 f"`claimgraph ingest` creates one)")
+            if found < migrations.LATEST:
+                self.dialect.lock_schema(conn)
+            return migrations.migrate(conn, self.dialect)
+
+    def _check_version(self) -> int:
+        with self.engine.connect() as conn:
+            found = migrations.current_version(conn)
+        if found == 0:
+            raise StoreError(f"{self.label}: not a claimgraph database (no schema version)")
+        if found < migrations.LATEST:
+            raise StoreError(f"{self.label}: written by an older claimgraph (schema {found}, now "
+                             f"{migrations.LATEST}); run `claimgraph ingest` on it once to upgrade it")
+        return found
+
+    def _database_error(self, context: ExceptionContext) -> None:
+        """Every database error (locked, read-only, disk full, corrupt) becomes a StoreError naming the
+        database, without SQL or parameters; a deadlock the server broke is left to ``_transaction``, which
+        runs the transaction again."""
+        exc = context.sqlalchemy_exception
+        if exc is None or isinstance(exc, IntegrityError) or self.dialect.is_retryable(exc):
+            return
+        raise StoreError(f"{self.label}: database error ({db_reason(exc)})") from context.original_exception
 
     @property
     def backend(self) -> str:
@@ -176,7 +209,7 @@ class SqlStore(QueryMixin, Store):
                 if attempt < RETRIES and self.dialect.is_retryable(exc):
                     time.sleep(0.05 * attempt)
                     continue
-                raise StoreError(f"{self.label}: {failure}: {_first_line(exc)}") from exc
+                raise StoreError(f"{self.label}: {failure}: {db_reason(exc)}") from exc
         raise AssertionError("unreachable")
 
     def replace_result(self, pk: int, result: ExtractionResult, related: list[Actor] | None = None) -> StoredDocument:
@@ -285,10 +318,3 @@ class SqlStore(QueryMixin, Store):
                 propositions=count(t.propositions, t.propositions.c.n_statements > 0),
                 contested=count(t.propositions, t.propositions.c.contested.is_(True)),
             )
-
-
-def _first_line(exc: BaseException) -> str:
-    """The driver's message, without the SQL statement and parameters SQLAlchemy appends (they may hold text)."""
-    orig = getattr(exc, "orig", None)
-    lines = str(orig if orig is not None else exc).strip().splitlines()
-    return lines[0] if lines else exc.__class__.__name__
