@@ -21,14 +21,14 @@ def serve(db_path: str | None, host: str, port: int, kb_paths: tuple[str, ...]) 
     or one generated and printed at start."""
     import uvicorn
 
-    from ..store import default_db_path
+    from ..store import locate
     from ..web import create_app, make_settings
 
     settings = make_settings(db=db_path, host=host, port=port, kb_paths=kb_paths)
     app = create_app(settings)
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{port}"
-    click.echo(f"claimgraph workbench on {url}/ (database {default_db_path(db_path)})")
+    click.echo(f"claimgraph workbench on {url}/ (database {locate(db_path).label})")
     if settings.token_generated:
         click.echo(f"write token (for reviews; set $CLAIMGRAPH_TOKEN to choose one): {settings.token}")
         click.echo(f"review with the token filled in: {url}/review#token={settings.token}")

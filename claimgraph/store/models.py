@@ -26,6 +26,9 @@ class ActorRef(_Row):
     name: str
     type: str | None = None
     provisional: bool = False
+    # How a name resolved to this actor ("id", "alias", "metonym", "close to 'Lashkar-e-Taiba' (93%)"), so the
+    # CLI can say so; None when built from a key.
+    matched: str | None = None
 
 
 class ClaimFilter(_Row):
@@ -166,7 +169,8 @@ class SearchHit(_Row):
 
 
 class StoreStats(_Row):
-    path: str
+    path: str  # the file, or the PostgreSQL URL without its password
+    backend: str = "sqlite"  # sqlite | postgresql
     schema_version: int
     documents: int
     duplicate_groups: int

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
+from ...lexicon import PredicateEntry
 from ..actors.arguments import RELATIVE_PRONOUNS, Arg, possessor_fallback, resolve, resolve_all
 from ..annotations import PredicateMatch, mention_at
 from ..syntax import lemma_in, prep_objects
@@ -142,9 +143,8 @@ def inherited_subjects(doc: Doc, head: Token, light: LightVerbs, depth: int = 0)
     return []
 
 
-def verb_objects(doc: Doc, head: Token, match: PredicateMatch) -> list[Arg]:
-    extra = match.extra or {}
-    preps = tuple(extra.get("object_preps") or ())
+def verb_objects(doc: Doc, head: Token, match: PredicateMatch, entry: PredicateEntry) -> list[Arg]:
+    preps = tuple(entry.object_preps)
     out: list[Arg] = []
     if is_passive(head):
         if head.dep_ == "acl":
@@ -156,13 +156,12 @@ def verb_objects(doc: Doc, head: Token, match: PredicateMatch) -> list[Arg]:
         if head.dep_ == "relcl" and not any(a.actor_id for a in out):
             out.append(resolve(doc, head.head, "relative", 0.9))
     direct = [c for c in head.children if c.dep_ in ("dobj", "dative", "iobj", "oprd")]
-    # "sign deals with X", "declare war on X": the lexicon's noun is not the counterpart; its prepositions
-    # hold it. A noun that is itself an actor ("harbour LeT militants") stays the object.
-    required = set(extra.get("with_child") or ()) | set(extra.get("with_dobj") or ())
+    # "sign deals with X", "declare war on X": the lexicon's noun (within the trigger's span) is not the
+    # counterpart; its prepositions hold it. A noun that is itself an actor ("harbour LeT militants") stays
+    # the object.
     carriers = [
         c for c in direct
-        if (_is_light_noun(c) or c.lemma_.lower() in required or match.start <= c.i < match.end)
-        and not resolve(doc, c, "active").actor_id
+        if (_is_light_noun(c) or match.start <= c.i < match.end) and not resolve(doc, c, "active").actor_id
     ]
     carried_preps = tuple(dict.fromkeys((*preps, "with", "to", "against", "on", "upon")))
     for noun in carriers:
@@ -172,7 +171,7 @@ def verb_objects(doc: Doc, head: Token, match: PredicateMatch) -> list[Arg]:
         out += [possessor_fallback(doc, a)
                 for a in resolve_all(doc, prep_objects(head, carried_preps), "prep")]
     direct = [c for c in direct if c not in carriers]
-    if extra.get("secondary_object"):
+    if entry.secondary_object:
         # "declare X a terror organisation": the category noun is attached as appos/oprd/second dobj, or the
         # parser reads a small clause (ccomp "organisation" with X as its subject).
         for clause in (c for c in head.children if c.dep_ in ("ccomp", "xcomp", "oprd")):
@@ -201,10 +200,9 @@ def _relabel(args: list[Arg], rule: str, factor: float) -> list[Arg]:
 
 
 # ---- nouns ----------------------------------------------------------------------------------------------
-def noun_roles(doc: Doc, head: Token, match: PredicateMatch, light: LightVerbs) -> Roles:
-    extra = match.extra or {}
+def noun_roles(doc: Doc, head: Token, entry: PredicateEntry, light: LightVerbs) -> Roles:
     roles = Roles(rule="noun")
-    if extra.get("symmetric"):
+    if entry.symmetric:
         parties = symmetric_parties(doc, head)
         if len([p for p in parties if p.actor_id]) < 2 and head.dep_ in ("dobj", "pobj", "attr", "nsubjpass"):
             # "X and Y are seeking to deepen a partnership", "X signed a pact with Y": the verb's subjects
@@ -220,10 +218,9 @@ def noun_roles(doc: Doc, head: Token, match: PredicateMatch, light: LightVerbs) 
             return Roles(subjects=[parties[0]], objects=parties[1:], rule="symmetric", symmetric=True)
         if parties and parties[0].actor_id is None:  # "between the two": filled from the previous statement
             return Roles(subjects=[], objects=parties, rule="symmetric", symmetric=True)
-    of_role = extra.get("of_role") or "object"
-    subject_preps = list(extra.get("subject_preps") or ("by", "from"))
-    object_preps = list(extra.get("object_preps") or ("to", "against", "on", "for"))
-    (subject_preps if of_role == "subject" else object_preps).append("of")
+    subject_preps = list(entry.subject_preps)
+    object_preps = list(entry.object_preps_of_noun())
+    (subject_preps if entry.of_role == "subject" else object_preps).append("of")
     subjects = resolve_all(doc, [c for c in head.children if c.dep_ == "poss"], "possessive")
     subjects += resolve_all(doc, prep_objects(head, subject_preps), "noun-prep")
     compounds = [c for c in head.lefts if c.dep_ in ("compound", "nmod", "amod") and _agentive(doc, c)]
@@ -299,20 +296,21 @@ def symmetric_parties(doc: Doc, head: Token) -> list[Arg]:
     return unique
 
 
-def verb_roles(doc: Doc, head: Token, match: PredicateMatch, light: LightVerbs) -> Roles:
+def verb_roles(doc: Doc, head: Token, match: PredicateMatch, entry: PredicateEntry, light: LightVerbs) -> Roles:
     subjects = verb_subjects(doc, head, light)
-    objects = verb_objects(doc, head, match)
+    objects = verb_objects(doc, head, match, entry)
     voice = "passive" if is_passive(head) else "active"
     return Roles(subjects=subjects, objects=objects, rule=f"verb-{voice}")
 
 
-def roles_for(doc: Doc, match: PredicateMatch, light: LightVerbs) -> Roles:
+def roles_for(doc: Doc, match: PredicateMatch, entry: PredicateEntry, light: LightVerbs) -> Roles:
+    """The roles of event trigger ``match`` (of lexicon ``entry``): read as a noun or as a verb."""
     head = doc[match.head]
     if match.pos == "noun" or (match.pos != "verb" and head.pos_ in ("NOUN", "PROPN")):
-        roles = noun_roles(doc, head, match, light)
+        roles = noun_roles(doc, head, entry, light)
     else:
-        roles = verb_roles(doc, head, match, light)
-    if (match.extra or {}).get("reverse_roles"):
+        roles = verb_roles(doc, head, match, entry, light)
+    if entry.reverse_roles:
         # "X won over Y", "X received aid from Y": the grammatical subject is the event's target.
         roles.subjects, roles.objects = roles.objects, roles.subjects
         roles.rule += "-reversed"

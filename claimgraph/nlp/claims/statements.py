@@ -15,6 +15,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from ...lexicon import PredicateEntry
 from ...models import AUTHOR, Quantity, Statement, TimeExpression
 from ..actors.arguments import Arg
 from ..actors.provisional import AnonymousSources, provisional_speaker
@@ -134,9 +135,9 @@ class StatementBuilder:
         for frame in sorted(frames, key=lambda f: -len(f.content_tokens)):
             self._speech_act(sent, frame, frames)
         for match in matches:
-            if match.head in frame_heads or is_reporting(match):
-                continue
-            self._event(sent, match, frames)
+            if match.entry is None or match.head in frame_heads or is_reporting(match):
+                continue  # a reporting frame alone is no event
+            self._event(sent, match, match.entry, frames)
         for frame in frames:
             if frame.answers is not None:
                 self._denial(sent, frame, frames)
@@ -189,10 +190,10 @@ class StatementBuilder:
                     if s is not None and speaker is not None and speaker.actor_id:
                         self.frame_ids.setdefault((frame.trigger, speaker.actor_id), s.id)
 
-    def _event(self, sent: Span, match: PredicateMatch, frames: list[Frame]) -> None:
+    def _event(self, sent: Span, match: PredicateMatch, entry: PredicateEntry, frames: list[Frame]) -> None:
         doc = self.doc
         head = doc[match.head]
-        roles: Roles = roles_for(doc, match, self.light)
+        roles: Roles = roles_for(doc, match, entry, self.light)
         frame = enclosing_frame(frames, match.head)
         times = self.time_tokens
         subjects, objects = _prefer_resolved(roles.subjects, times), _prefer_resolved(roles.objects, times)
@@ -222,7 +223,7 @@ class StatementBuilder:
         event_type = "REQUEST" if roles.desired else match.event_type
         stance, negated = self.cues.stance.decide(
             head, frame.content_stance if frame else None, set(frame.content_heads) if frame else set(),
-            negative_trigger=bool((match.extra or {}).get("negative")), requested=roles.desired)
+            negative_trigger=entry.negative, requested=roles.desired)
         rule = f"{roles.rule}:{'+'.join(sorted({a.rule for a in subjects + objects})) or 'none'}"
         if frame is not None:
             rule += f"/frame:{frame.rule}"
