@@ -123,7 +123,8 @@ def contested(request: Request, min_sources: Annotated[int, Query(ge=0, le=1_000
 def network(request: Request, since: Since = None, until: Until = None,
             stance: Annotated[list[str], Query(max_length=4)] = ["asserts"],  # noqa: B006
             asserter: Annotated[str, Query(max_length=LIMITS.text_chars)] = "",
-            min_confidence: Annotated[float, Query(ge=0.0, le=1.0)] = 0.0) -> Response:
+            min_confidence: Annotated[float, Query(ge=0.0, le=1.0)] = 0.0,
+            max_groups: Annotated[int, Query(ge=1, le=LIMITS.network_groups)] = LIMITS.network_groups) -> Response:
     wb = workbench(request)
     stances = [s for s in stance if s in STANCES] or ["asserts"]
     if since is None and until is None and wb.store.documents(limit=1, offset=SMALL_STORE):
@@ -133,7 +134,8 @@ def network(request: Request, since: Since = None, until: Until = None,
             until = latest[0].date
             since = until - dt.timedelta(days=30)
     params = _query(since=since, until=until, stance=stances, asserter=asserter or None,
-                    min_confidence=min_confidence or None)
+                    min_confidence=min_confidence or None,
+                    max_groups=max_groups if max_groups != LIMITS.network_groups else None)
     from ..graph import actor_network
 
     flt = ClaimFilter(since=since, until=until, stance=stances, min_confidence=min_confidence,
