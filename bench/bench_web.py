@@ -173,8 +173,16 @@ def first_paint(base: str, executable: str, repeats: int) -> dict:
             for _ in range(repeats):
                 context = chromium.new_context(viewport={"width": 1400, "height": 900})
                 page = context.new_page()
-                page.goto(base + path, wait_until="load")
-                value = page.evaluate("() => (performance.getEntriesByName('first-contentful-paint')[0] || {}).startTime")
+                response = page.goto(base + path, wait_until="load")
+                if response is None or response.status != 200:
+                    raise RuntimeError(f"{path}: HTTP {response.status if response else '?'}")
+                value = None
+                for _ in range(100):  # the paint entry can be recorded a little after the load event
+                    value = page.evaluate(
+                        "() => (performance.getEntriesByName('first-contentful-paint')[0] || {}).startTime")
+                    if value is not None:
+                        break
+                    time.sleep(0.05)
                 paints.append(float(value) if value is not None else float("nan"))
                 context.close()
             out[name] = {"median_ms": round(statistics.median(paints), 1), "max_ms": round(max(paints), 1)}

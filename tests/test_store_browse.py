@@ -73,3 +73,11 @@ def test_offsets_page_claims_propositions_and_timelines(filled):
     timeline = [c.statement_id for c in filled.timeline(["NRD"], limit=100)]
     assert [c.statement_id for c in filled.timeline(["NRD"], limit=4, offset=2)] == timeline[2:6]
     assert [c.confidence >= 0.65 for c in filled.claims(ClaimFilter(min_confidence=0.65))] == [True, True]
+
+
+def test_a_new_store_has_the_dated_statement_indexes(store):
+    from sqlalchemy import inspect
+
+    names = {i["name"] for i in inspect(store.engine).get_indexes("statements")}
+    assert {"ix_statements_pair", "ix_statements_subject", "ix_statements_object", "ix_statements_asserter",
+            "ix_statements_event", "ix_statements_stance", "ix_statements_date"} <= names
