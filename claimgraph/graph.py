@@ -144,10 +144,10 @@ def actor_network(store: Store, flt: ClaimFilter, max_groups: int = 50_000) -> A
     edges: dict[tuple[str, str, str], dict] = {}
     for g in groups:
         edge = edges.setdefault((g.subject, g.object, g.stance), {
-            "weight": 0, "quads": {q: 0 for q in QUADS}, "event_types": Counter(), "first": None, "last": None})
+            "weight": 0, "quads": dict.fromkeys(QUADS, 0), "event_types": {}, "first": None, "last": None})
         edge["weight"] += g.statements
         edge["quads"][quads[g.event_type]] += g.statements
-        edge["event_types"][g.event_type] += g.statements
+        edge["event_types"][g.event_type] = edge["event_types"].get(g.event_type, 0) + g.statements
         if g.first and (edge["first"] is None or g.first < edge["first"]):
             edge["first"] = g.first
         if g.last and (edge["last"] is None or g.last > edge["last"]):
@@ -158,13 +158,13 @@ def actor_network(store: Store, flt: ClaimFilter, max_groups: int = 50_000) -> A
         degree[subject] += e["weight"]
         degree[obj] += e["weight"]
         q = e["quads"]
-        out.append(NetworkEdge(
+        out.append(NetworkEdge.model_construct(  # thousands per window; the values are typed already
             source=subject, target=obj, stance=stance, weight=e["weight"],
             cooperation=q["verbal_cooperation"] + q["material_cooperation"],
             conflict=q["verbal_conflict"] + q["material_conflict"], family=max(QUADS, key=lambda k: q[k]),
             quads=q, event_types=dict(sorted(e["event_types"].items())), first=e["first"], last=e["last"]))
-    nodes = [NetworkNode(key=a.key, name=a.name, type=a.type, provisional=a.provisional, statements=degree[a.key])
-             for a in counts.actors if a.key in degree]
+    nodes = [NetworkNode.model_construct(key=a.key, name=a.name, type=a.type, provisional=a.provisional,
+                                         statements=degree[a.key]) for a in counts.actors if a.key in degree]
     nodes.sort(key=lambda n: (-n.statements, n.key))
     return ActorNetwork(nodes=nodes, edges=out, statements=sum(e.weight for e in out),
                         truncated=len(counts.edges) > max_groups)

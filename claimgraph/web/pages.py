@@ -76,9 +76,12 @@ def error_page(request: Request, problem: Problem) -> Response:
 @router.get("/")
 def home(request: Request) -> Response:
     wb = workbench(request)
+    # The busiest pairs aggregate every proposition: seconds on a store of a million statements, so only small
+    # stores show them on the first page (the network page shows a large store's heaviest edges by window).
+    small = not wb.store.documents(limit=1, offset=SMALL_STORE)
     return show(request, "index.html", title="claimgraph", stats=wb.store.stats(),
-                contested=wb.store.propositions(contested_only=True, limit=8), pairs=wb.store.busiest_pairs(8),
-                documents=wb.store.documents(limit=8))
+                contested=wb.store.propositions(contested_only=True, limit=8),
+                pairs=wb.store.busiest_pairs(8) if small else None, documents=wb.store.documents(limit=8))
 
 
 @router.get("/search")
