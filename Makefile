@@ -4,13 +4,31 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install clean bench accuracy
+LOCK_VENV := .lock-venv
 
-$(STAMP): pyproject.toml
+.PHONY: demo test install clean bench accuracy lock
+
+# The exact versions of everything claimgraph and its tests use (requirements.lock), then claimgraph itself,
+# editable, built with the locked setuptools; pip check fails if the lock misses a dependency of pyproject.toml.
+$(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip==26.3
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet --no-deps -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/pip check
 	touch $(STAMP)
+
+# Regenerate requirements.lock from pyproject.toml's ranges: resolve them (with the test extra) in a fresh
+# venv and record every installed version. Run after changing a dependency; commit the result.
+lock:
+	rm -rf $(LOCK_VENV)
+	$(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/pip install --quiet --upgrade pip==26.3
+	$(LOCK_VENV)/bin/pip install --quiet '.[test]'
+	{ echo "# Exact versions for make and CI, resolved from pyproject.toml's ranges (with the test extra) by"; \
+	  echo "# 'make lock' on Python $$($(LOCK_VENV)/bin/python -c 'import sys; print(sys.version.split()[0])'). Do not edit by hand."; \
+	  $(LOCK_VENV)/bin/pip freeze --all --exclude claimgraph --exclude pip; } > requirements.lock
+	rm -rf $(LOCK_VENV) build
 
 install: $(STAMP)
 
@@ -27,4 +45,4 @@ accuracy: $(STAMP)
 	$(BIN)/claimgraph eval all --write-docs docs/accuracy.md
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) $(LOCK_VENV) build *.egg-info

@@ -252,6 +252,6 @@ def test_misp_stix_turns_reports_into_events_that_keep_stance_and_outlet(results
     assert set(events) == {"Veldoria accuses Marovia", "Quiet day", "d2"}
     main = events["Veldoria accuses Marovia"]
     assert 'misp-galaxy:producer="Example Wire"' in {t["name"] for t in main["Tag"]}
-    opinions = {o["comment"].split(":")[0]: o["opinion"] for o in main["Opinion"]}
+    opinions = {o["comment"].split(":")[0]: int(o["opinion"]) for o in main["Opinion"]}
     assert opinions["Federal Republic of Marovia denies"] == 0 and opinions["Republic of Veldoria asserts"] == 100
     assert [n["note"] for n in main["Note"]] == ["The VLF bombed a depot in Chicago, killing 12 people"]
