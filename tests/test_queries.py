@@ -1,4 +1,5 @@
-"""Queries over a small hand-built store: each filter, dossiers with speech acts, profiles, search, graph."""
+"""Queries over a small hand-built store on every backend: each filter, dossiers with speech acts, profiles,
+search, graph."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ except ImportError:  # tests/ is not a package
 
 
 @pytest.fixture
-def store(tmp_path):
+def store(store_url):  # on every backend (conftest.py)
     results = [
         make_result("r1", "The Afghan Taliban has been accusing Pakistan of supporting the ISKP for years, a charge "
                     "that Islamabad strongly denies in every statement.", "2025-01-10",
@@ -38,7 +39,7 @@ def store(tmp_path):
                     "reporters who visited the area on Friday.", "2025-04-20",
                     [("author", "asserts", "ISKP", "ASSAULT", "PROV_1")]),
     ]
-    with open_store(tmp_path / "q.db") as s:
+    with open_store(store_url) as s:
         for r in results:
             s.add_result(r, signature=signature(r.document.text))
         yield s

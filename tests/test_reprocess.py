@@ -4,7 +4,6 @@ propositions recounted, other document-keyed rows (judgements) kept; through the
 from __future__ import annotations
 
 import json
-import sqlite3
 from typing import Iterable, Iterator
 
 import pytest
@@ -53,22 +52,24 @@ class RevisedExtractor(FakeExtractor):
 
 
 @pytest.fixture
-def store(tmp_path):
-    with open_store(tmp_path / "r.db") as s:
+def store(store_url):  # on every backend (conftest.py)
+    with open_store(store_url) as s:
         ingest(REPORTS, s, FakeExtractor(), workers=1)
         yield s
 
 
 def rows(store) -> dict:
     """Everything a reprocess may change or must keep, as plain values."""
-    with sqlite3.connect(store.label) as con:
+    with store.engine.connect() as con:
+        def query(sql: str) -> list[tuple]:
+            return [tuple(r) for r in con.exec_driver_sql(sql)]
+
         return {
-            "documents": con.execute("SELECT pk, doc_id, content_hash, dup_group FROM documents ORDER BY pk").fetchall(),
-            "statements": con.execute("SELECT d.doc_id, s.subject_key, s.event_type, s.object_key, s.stance "
-                                      "FROM statements s JOIN documents d ON d.pk = s.doc_pk "
-                                      "ORDER BY d.pk, s.pos").fetchall(),
-            "propositions": con.execute("SELECT key, n_statements, n_asserts, n_denies, n_sources, contested "
-                                        "FROM propositions WHERE n_statements > 0 ORDER BY key").fetchall(),
+            "documents": query("SELECT pk, doc_id, content_hash, dup_group FROM documents ORDER BY pk"),
+            "statements": query("SELECT d.doc_id, s.subject_key, s.event_type, s.object_key, s.stance "
+                                "FROM statements s JOIN documents d ON d.pk = s.doc_pk ORDER BY d.pk, s.pos"),
+            "propositions": query("SELECT key, n_statements, n_asserts, n_denies, n_sources, contested "
+                                  "FROM propositions WHERE n_statements > 0 ORDER BY key"),
         }
 
 
@@ -104,13 +105,14 @@ def test_reprocess_selects_by_document_and_date(store):
 
 def test_rows_keyed_by_document_outside_the_extraction_survive(store):
     """The hook for judgements: a table keyed by (document, span, proposition) is never touched."""
-    with sqlite3.connect(store.label) as con:
-        con.execute("CREATE TABLE judgements (doc_pk INTEGER, start INTEGER, end INTEGER, proposition TEXT, "
-                    "verdict TEXT)")
-        con.execute("INSERT INTO judgements VALUES (2, 0, 60, 'ISI|SUPPORT|ISKP|0', 'correct')")
+    with store.engine.begin() as con:
+        con.exec_driver_sql('CREATE TABLE judgements (doc_pk INTEGER, start INTEGER, "end" INTEGER, '
+                            'proposition TEXT, verdict TEXT)')
+        con.exec_driver_sql("INSERT INTO judgements VALUES (2, 0, 60, 'ISI|SUPPORT|ISKP|0', 'correct')")
     reprocess(store, RevisedExtractor())
-    with sqlite3.connect(store.label) as con:
-        assert con.execute("SELECT * FROM judgements").fetchall() == [(2, 0, 60, "ISI|SUPPORT|ISKP|0", "correct")]
+    with store.engine.connect() as con:
+        assert [tuple(r) for r in con.exec_driver_sql("SELECT * FROM judgements")] \
+            == [(2, 0, 60, "ISI|SUPPORT|ISKP|0", "correct")]
 
 
 def test_a_crash_mid_run_leaves_every_document_old_or_new_and_a_rerun_finishes(store):

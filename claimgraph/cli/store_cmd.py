@@ -1,5 +1,5 @@
 """Store commands: ``ingest``, the queries (``actor``, ``dossier``, ``claims``, ``contested``, ``network``,
-``timeline``, ``search``), ``export``, ``db`` and ``demo``. Each is a thin layer over claimgraph.store."""
+``timeline``, ``search``), ``export`` and ``demo``. Each is a thin layer over claimgraph.store."""
 
 from __future__ import annotations
 
@@ -25,8 +25,9 @@ PROP_TABLE = ["proposition", "asserts", "denies", "sources", "first_seen", "last
 
 
 def db_option(func: Callable) -> Callable:
-    return click.option("--db", "db_path", type=click.Path(dir_okay=False), envvar="CLAIMGRAPH_DB", default=None,
-                        help="Database file (default $CLAIMGRAPH_DB or ./claimgraph.db).")(func)
+    return click.option("--db", "db_path", envvar="CLAIMGRAPH_DB", default=None, metavar="PATH|URL",
+                        help="SQLite file or postgresql://user@host/dbname (default $CLAIMGRAPH_DB or "
+                             "./claimgraph.db).")(func)
 
 
 def date_option(name: str, help_text: str) -> Callable:
@@ -38,11 +39,12 @@ def _day(value: dt.datetime | None) -> dt.date | None:
 
 
 @contextmanager
-def _store(db_path: str | None, must_exist: bool = False) -> Iterator[Any]:
-    """The store; with ``must_exist`` (queries, export, reprocess) a missing database is an error, not created."""
+def _store(db_path: str | None, must_exist: bool = False, read_only: bool = False) -> Iterator[Any]:
+    """The store; with ``must_exist`` (reprocess) a missing database is an error, not created; ``read_only``
+    (queries, export) also writes and creates nothing, so a store on read-only media can be queried."""
     from ..store import open_store
 
-    store = open_store(db_path, create=not must_exist)
+    store = open_store(db_path, create=not (must_exist or read_only), read_only=read_only)
     try:
         yield store
     finally:
@@ -168,7 +170,7 @@ def ingest(inputs: tuple[str, ...], text_column: str, workers: int, batch_size: 
 def actor(name: str, limit: int, db_path: str | None, kb_paths: tuple[str, ...], fmt: str) -> None:
     """Profile of an actor: aliases, type, counterparties, statements by type and stance over time."""
     kb = _LazyKB(kb_paths)
-    with _store(db_path, must_exist=True) as store:
+    with _store(db_path, read_only=True) as store:
         ref = _resolve(store, kb, name)
         profile = store.actor_profile(ref, kb.loaded, limit=limit)  # the KB's aliases if it had to be loaded
     if fmt == "json":
@@ -208,7 +210,7 @@ def dossier(a: str, b: str, exact: bool, limit: int, db_path: str | None, kb_pat
             fmt: str) -> None:
     """Everything claimed about actors A and B (either direction), grouped by proposition."""
     kb = _LazyKB(kb_paths)
-    with _store(db_path, must_exist=True) as store:
+    with _store(db_path, read_only=True) as store:
         ref_a, ref_b = _resolve(store, kb, a), _resolve(store, kb, b)
         result = store.dossier(ref_a, ref_b, store.actor_scope(ref_a.key, None, not exact),
                                store.actor_scope(ref_b.key, None, not exact), limit=limit)
@@ -264,7 +266,7 @@ def claims(asserter: tuple[str, ...], subject: tuple[str, ...], object_: tuple[s
     from ..store import ClaimFilter
 
     kb = _LazyKB(kb_paths)
-    with _store(db_path, must_exist=True) as store:
+    with _store(db_path, read_only=True) as store:
         flt = ClaimFilter(asserter=_resolve_many(store, kb, asserter), subject=_resolve_many(store, kb, subject),
                           object=_resolve_many(store, kb, object_), event_type=[e.upper() for e in event_type],
                           stance=list(stance), since=_day(since), until=_day(until), min_sources=min_sources,
@@ -286,7 +288,7 @@ def contested(actors_: tuple[str, ...], min_sources: int, limit: int, db_path: s
               kb_paths: tuple[str, ...], fmt: str) -> None:
     """Propositions that one party asserts and another denies, best-sourced first."""
     kb = _LazyKB(kb_paths)
-    with _store(db_path, must_exist=True) as store:
+    with _store(db_path, read_only=True) as store:
         props = store.propositions(contested_only=True, min_sources=min_sources, limit=limit,
                                    actor=_resolve_many(store, kb, actors_) or None)
     if fmt == "json":
@@ -310,7 +312,7 @@ def network(since: dt.datetime | None, until: dt.datetime | None, top: int, stan
     """Actor graph of a time window: node and edge counts, heaviest edges split into cooperation/conflict."""
     from ..graph import QUADS, actor_graph
 
-    with _store(db_path, must_exist=True) as store:
+    with _store(db_path, read_only=True) as store:
         graph = actor_graph(store.iter_results(since=_day(since), until=_day(until)),
                             STANCES if stances == "all" else ("asserts",))
     edges = sorted(graph.edges(data=True), key=lambda e: (-e[2]["weight"], e[0], e[1], e[2]["stance"]))
@@ -346,7 +348,7 @@ def timeline(name: str, since: dt.datetime | None, until: dt.datetime | None, li
              kb_paths: tuple[str, ...], fmt: str) -> None:
     """Statements by or about an actor in date order."""
     kb = _LazyKB(kb_paths)
-    with _store(db_path, must_exist=True) as store:
+    with _store(db_path, read_only=True) as store:
         ref = _resolve(store, kb, name)
         found = store.timeline([ref.key], since=_day(since), until=_day(until), limit=limit)
     rows, columns = _claim_rows(found, fmt)
@@ -361,7 +363,7 @@ def timeline(name: str, since: dt.datetime | None, until: dt.datetime | None, li
 @handle_errors
 def search(text: str, limit: int, db_path: str | None, fmt: str) -> None:
     """Full-text search over statement quotes."""
-    with _store(db_path, must_exist=True) as store:
+    with _store(db_path, read_only=True) as store:
         hits = store.search(text, limit=limit)
     if fmt == "json":
         _json([h.model_dump(mode="json") for h in hits])
@@ -373,20 +375,6 @@ def search(text: str, limit: int, db_path: str | None, fmt: str) -> None:
                ["date", "asserter_name", "stance", "subject_name", "event_type", "object_name", "snippet", "doc_id",
                 "statement_id"])
     emit_rows(rows, fmt, columns, title=f"{len(hits)} hit(s)")
-
-
-@main.command()
-@db_option
-@format_option(default="table", choices=("table", "json"))
-@handle_errors
-def db(db_path: str | None, fmt: str) -> None:
-    """Counts of what the store holds and its schema version."""
-    with _store(db_path, must_exist=True) as store:
-        stats = store.stats()
-    if fmt == "json":
-        _json(stats.model_dump(mode="json"))
-    else:
-        emit_rows([{"item": k, "value": v} for k, v in stats.model_dump().items()], "table")
 
 
 # ---- export ------------------------------------------------------------------------------------------
@@ -417,7 +405,7 @@ def export(fmt: str, output: str, since: dt.datetime | None, until: dt.datetime 
 
     options = ExportOptions(include_paths=include_paths, relationships=relationships,
                             stances=tuple(STANCES) if stances == "all" else ("asserts",))
-    with _store(db_path, must_exist=True) as store:
+    with _store(db_path, read_only=True) as store:
         kb = _kb(kb_paths)
         results = store.iter_results(since=_day(since), until=_day(until))
         if output == "-":

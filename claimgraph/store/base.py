@@ -1,11 +1,11 @@
-"""The store interface callers use; ``SqlStore`` implements it (SQLite now, PostgreSQL later)."""
+"""The store interface callers use; ``SqlStore`` implements it on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
 import datetime as dt
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Iterator, Self
 
 from ..models import Actor, Document, ExtractionResult
 from .models import (
@@ -28,10 +28,15 @@ class Store(ABC):
     """Documents with their actors, mentions and statements, and the propositions they support or dispute."""
 
     # ---- lifecycle ---------------------------------------------------------------------------------
+    @property
+    @abstractmethod
+    def backend(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+
     @abstractmethod
     def close(self) -> None: ...
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -41,6 +46,10 @@ class Store(ABC):
     @abstractmethod
     def has_document(self, content_hash: str) -> bool:
         """Whether a document with this content hash is stored (ingest skips it without NLP)."""
+
+    def existing_hashes(self, content_hashes: list[str]) -> set[str]:
+        """Those of ``content_hashes`` that are stored (one query for a batch, where a backend can)."""
+        return {h for h in content_hashes if self.has_document(h)}
 
     @abstractmethod
     def add_result(self, result: ExtractionResult, content_hash: str | None = None,

@@ -161,7 +161,8 @@ class SearchHit(_Row):
 
 
 class StoreStats(_Row):
-    path: str
+    path: str  # the file, or the PostgreSQL URL without its password
+    backend: str = "sqlite"  # sqlite | postgresql
     schema_version: int
     documents: int
     duplicate_groups: int

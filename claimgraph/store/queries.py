@@ -11,10 +11,10 @@ import datetime as dt
 from collections import Counter, defaultdict
 from typing import Iterable
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select, true
 from sqlalchemy.engine import Connection, Engine
 
-from ..errors import NotFoundError
+from ..errors import InputError, NotFoundError
 from ..kb import normalize_name
 from ..models import AUTHOR
 from . import schema as t
@@ -23,6 +23,8 @@ from .models import (
     ActorProfile, ActorRef, AsserterStance, Claim, ClaimFilter, Counterparty, Dossier, DossierEntry, PairCount,
     Proposition, SearchHit, TypeStanceCount,
 )
+
+MAX_SEARCH_CHARS = 2000
 
 S, D, P, A = t.statements.c, t.documents.c, t.propositions.c, t.actors.c
 MAX_NAME_CHARS = 300  # a name longer than this is not a name (and would make a LIKE pattern too complex)
@@ -196,7 +198,8 @@ class QueryMixin:
             query = query.where(S.date <= flt.until)
         if flt.min_sources:
             query = query.where(P.n_sources >= flt.min_sources)
-        query = query.order_by(S.date.desc(), S.pk.desc()).limit(flt.limit)
+        # NULL dates last, as SQLite sorts them; the PostgreSQL indexes are declared in this order (schema.py).
+        query = query.order_by(S.date.desc().nulls_last(), S.pk.desc()).limit(flt.limit)
         with self.engine.connect() as conn:
             return self._claims(conn, conn.execute(query).all())
 
@@ -204,7 +207,7 @@ class QueryMixin:
                      actor: list[str] | None = None) -> list[Proposition]:
         query = select(t.propositions)
         if contested_only:
-            query = query.where(P.contested.is_(True))  # implies statements, and keeps to the index
+            query = query.where(P.contested == true())  # implies statements, and keeps to the index
         else:
             query = query.where(P.n_statements > 0)
         if min_sources:
@@ -242,7 +245,7 @@ class QueryMixin:
             rows = []
             for subj, obj in ((a_scope, b_scope), (b_scope, a_scope)):
                 rows += conn.execute(_claim_select().where(S.subject_key.in_(subj), S.object_key.in_(obj))
-                                     .order_by(S.date, S.pk).limit(limit)).all()
+                                     .order_by(S.date.asc().nulls_first(), S.pk).limit(limit)).all()
             seen, unique = set(), []
             for r in rows:
                 if r.pk not in seen:
@@ -338,13 +341,15 @@ class QueryMixin:
                     query = query.where(S.date >= since)
                 if until:
                     query = query.where(S.date <= until)
-                for r in conn.execute(query.order_by(S.date, S.pk).limit(limit)):
+                for r in conn.execute(query.order_by(S.date.asc().nulls_first(), S.pk).limit(limit)):
                     rows[r.pk] = r
             ordered = sorted(rows.values(),
                              key=lambda r: (r.date or dt.date.min, r.pk))[:limit]  # type: ignore[attr-defined]
             return self._claims(conn, ordered)
 
     def search(self, text: str, limit: int = 20) -> list[SearchHit]:
+        if len(text) > MAX_SEARCH_CHARS:
+            raise InputError(f"a search of {len(text):,} characters is too long (at most {MAX_SEARCH_CHARS:,})")
         with self.engine.connect() as conn:
             hits = self.dialect.search_statements(conn, text, limit)
             if not hits:
