@@ -11,16 +11,17 @@ PG_PORT ?= 54329
 
 LOCK_VENV := .lock-venv
 
-.PHONY: demo test install clean bench accuracy lock postgres postgres-stop test-all
+.PHONY: demo test install clean bench accuracy lock postgres postgres-stop test-all vendor serve
 
 # The exact versions of everything claimgraph and its tests use (requirements.lock), then claimgraph itself,
 # editable, built with the locked setuptools; pip check fails if the lock misses a dependency of pyproject.toml.
-$(STAMP): pyproject.toml requirements.lock
+$(STAMP): pyproject.toml requirements.lock package.json package-lock.json
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip==26.3
 	$(BIN)/pip install --quiet --no-deps -r requirements.lock
 	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	$(BIN)/pip check
+	$(MAKE) vendor
 	touch $(STAMP)
 
 # Regenerate requirements.lock from pyproject.toml's ranges: resolve them (with $(EXTRAS)) in a fresh venv and
@@ -35,10 +36,21 @@ lock:
 	  $(LOCK_VENV)/bin/pip freeze --all --exclude claimgraph --exclude pip; } > requirements.lock
 	rm -rf $(LOCK_VENV) build
 
+# The workbench's graph libraries: from npm at the versions of package-lock.json, bundled into
+# claimgraph/web/static/vendor/ (not committed). Needs Node.js and npm.
+vendor:
+	npm ci --no-audit --no-fund --loglevel=error
+	npm run --silent build
+
 install: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/claimgraph demo
+	@echo
+	@echo "Open the workbench on demo.db: $(BIN)/claimgraph serve --db demo.db   (then http://127.0.0.1:8750/)"
+
+serve: $(STAMP)
+	$(BIN)/claimgraph serve --db demo.db
 
 test: $(STAMP)
 	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest -q -rs
@@ -64,4 +76,4 @@ test-all: $(STAMP)
 		status=$$?; scripts/throwaway-postgres stop $(PG_DIR); exit $$status
 
 clean:
-	rm -rf $(VENV) $(LOCK_VENV) build *.egg-info
+	rm -rf $(VENV) $(LOCK_VENV) build *.egg-info node_modules claimgraph/web/static/vendor

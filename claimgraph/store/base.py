@@ -9,7 +9,8 @@ from typing import Iterator, Self
 
 from ..models import Actor, Document, ExtractionResult
 from .models import (
-    ActorProfile, ActorRef, Claim, ClaimFilter, Dossier, PairCount, Proposition, SearchHit, StoredDocument, StoreStats,
+    ActorHit, ActorProfile, ActorRef, Claim, ClaimFilter, DocumentHit, DocumentSummary, Dossier, EdgeCounts, PairCount,
+    Proposition, SearchHit, StoredDocument, StoreStats,
 )
 from .neardup import Signature
 
@@ -109,7 +110,7 @@ class Store(ABC):
 
     @abstractmethod
     def propositions(self, contested_only: bool = False, min_sources: int = 0, limit: int = 50,
-                     actor: list[str] | None = None) -> list[Proposition]: ...
+                     actor: list[str] | None = None, offset: int = 0) -> list[Proposition]: ...
 
     @abstractmethod
     def dossier(self, a: ActorRef, b: ActorRef, a_scope: list[str], b_scope: list[str],
@@ -120,10 +121,29 @@ class Store(ABC):
 
     @abstractmethod
     def timeline(self, keys: list[str], since: dt.date | None = None, until: dt.date | None = None,
-                 limit: int = 500) -> list[Claim]: ...
+                 limit: int = 500, offset: int = 0) -> list[Claim]: ...
 
     @abstractmethod
     def search(self, text: str, limit: int = 20) -> list[SearchHit]: ...
 
     @abstractmethod
     def busiest_pairs(self, limit: int = 10) -> list[PairCount]: ...
+
+    # ---- browsing (the workbench) ------------------------------------------------------------------
+    @abstractmethod
+    def documents(self, since: dt.date | None = None, until: dt.date | None = None, limit: int = 50,
+                  offset: int = 0) -> list[DocumentSummary]:
+        """Stored documents, newest first (undated last), without their text."""
+
+    @abstractmethod
+    def search_documents(self, text: str, limit: int = 20) -> list[DocumentHit]:
+        """Documents whose title or text holds every word of ``text``, best first, with a snippet."""
+
+    @abstractmethod
+    def search_actors(self, text: str, limit: int = 20) -> list[ActorHit]:
+        """Stored actors with a name, alias or metonym containing ``text`` (normalized), exact names first."""
+
+    @abstractmethod
+    def edge_counts(self, flt: ClaimFilter, limit: int = 20_000) -> EdgeCounts:
+        """Statements with both subject and object among those ``flt`` selects (its ``limit`` and ``offset``
+        aside), counted per (subject, object, stance, event type), the ``limit`` largest counts."""

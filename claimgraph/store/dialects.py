@@ -71,6 +71,11 @@ class Dialect(ABC):
         """A transaction the server aborted to break a deadlock or a serialisation conflict: run it again."""
         return False
 
+    def search_documents(self, conn: Connection, query: str, limit: int) -> list[tuple[int, str]] | None:
+        """(document pk, snippet) best first, every word of ``query`` in the title or text; None when the backend
+        has no full-text index of documents (the store then scans)."""
+        return None
+
 
 class SqliteDialect(Dialect):
     name = "sqlite"
@@ -143,6 +148,14 @@ class SqliteDialect(Dialect):
         rows = conn.execute(
             text("SELECT rowid, snippet(statements_fts, 0, '[', ']', '…', 12) FROM statements_fts "
                  "WHERE statements_fts MATCH :q ORDER BY rank LIMIT :limit"),
+            {"q": fts_query(query), "limit": limit},
+        ).all()
+        return [(int(r[0]), str(r[1])) for r in rows]
+
+    def search_documents(self, conn: Connection, query: str, limit: int) -> list[tuple[int, str]]:
+        rows = conn.execute(
+            text("SELECT rowid, snippet(documents_fts, 1, '[', ']', '…', 16) FROM documents_fts "
+                 "WHERE documents_fts MATCH :q ORDER BY rank LIMIT :limit"),
             {"q": fts_query(query), "limit": limit},
         ).all()
         return [(int(r[0]), str(r[1])) for r in rows]

@@ -72,5 +72,16 @@ class PostgresDialect(Dialect):
             {"q": query, "limit": limit}).all()
         return [(int(r[0]), str(r[1])) for r in rows]
 
+    def search_documents(self, conn: Connection, query: str, limit: int) -> list[tuple[int, str]]:
+        # Through the documents_fts expression index; snippets of the text of the few rows kept.
+        rows = conn.execute(text(
+            f"SELECT hit.pk, ts_headline('{TS_CONFIG}', left(hit.text, {DOCUMENT_FTS_CHARS}), hit.q, "
+            "'StartSel=[, StopSel=], MaxWords=16, MinWords=6, ShortWord=0') "
+            f"FROM (SELECT d.pk, d.text, q, ts_rank({_DOCUMENT_TSV}, q) AS rank "
+            f"      FROM documents d, plainto_tsquery('{TS_CONFIG}', :q) q WHERE {_DOCUMENT_TSV} @@ q "
+            "      ORDER BY rank DESC, d.pk LIMIT :limit) hit ORDER BY hit.rank DESC, hit.pk"),
+            {"q": query, "limit": limit}).all()
+        return [(int(r[0]), str(r[1])) for r in rows]
+
     def is_retryable(self, exc: BaseException) -> bool:
         return isinstance(exc, DBAPIError) and getattr(exc.orig, "sqlstate", None) in RETRYABLE

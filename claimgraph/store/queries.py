@@ -33,12 +33,31 @@ SUGGESTED = 50  # ... and at which a name is worth suggesting ("did you mean")
 _NAME_RANKS = ("name", "alias", "exact alias", "metonym")  # actor_names.rank
 _CLAIM_COLUMNS = (S.pk, S.sid, D.doc_id, D.title, S.date, D.source, D.url, S.asserter_key, S.stance, S.subject_key,
                   S.event_type, S.mode, S.object_key, S.negated, S.quote, S.start, S.end, S.trigger,
+                  S.trigger_start, S.trigger_end, S.subject_text, S.object_text, S.asserter_text, S.rule,
                   S.confidence, S.parent, P.key, P.n_sources, S.doc_pk)
 
 
 def _claim_select() -> Select:
     return select(*_CLAIM_COLUMNS).join_from(t.statements, t.documents, S.doc_pk == D.pk).join(
         t.propositions, S.prop_pk == P.pk)
+
+
+def claim_conditions(flt: ClaimFilter) -> list:
+    """The WHERE conditions of a claim filter, over statements joined to propositions (for min_sources)."""
+    conditions = []
+    for column, values in ((S.asserter_key, flt.asserter), (S.subject_key, flt.subject),
+                           (S.object_key, flt.object), (S.event_type, flt.event_type), (S.stance, flt.stance)):
+        if values:
+            conditions.append(column.in_(values))
+    if flt.since:
+        conditions.append(S.date >= flt.since)
+    if flt.until:
+        conditions.append(S.date <= flt.until)
+    if flt.min_sources:
+        conditions.append(P.n_sources >= flt.min_sources)
+    if flt.min_confidence:
+        conditions.append(S.confidence >= flt.min_confidence)
+    return conditions
 
 
 class QueryMixin:
@@ -63,7 +82,9 @@ class QueryMixin:
                   subject_name=names.get(r.subject_key, r.subject_key) if r.subject_key else None,
                   event_type=r.event_type, mode=r.mode, object=r.object_key,
                   object_name=names.get(r.object_key, r.object_key) if r.object_key else None, negated=r.negated,
-                  quote=r.quote, start=r.start, end=r.end, trigger=r.trigger, confidence=r.confidence,
+                  quote=r.quote, start=r.start, end=r.end, trigger=r.trigger, trigger_start=r.trigger_start,
+                  trigger_end=r.trigger_end, subject_text=r.subject_text, object_text=r.object_text,
+                  asserter_text=r.asserter_text, rule=r.rule, confidence=r.confidence,
                   parent=r.parent, proposition=r.key, sources=r.n_sources)
             for r in rows
         ]
@@ -187,24 +208,14 @@ class QueryMixin:
 
     # ---- claims and propositions -------------------------------------------------------------------
     def claims(self, flt: ClaimFilter) -> list[Claim]:
-        query = _claim_select()
-        for column, values in ((S.asserter_key, flt.asserter), (S.subject_key, flt.subject),
-                               (S.object_key, flt.object), (S.event_type, flt.event_type), (S.stance, flt.stance)):
-            if values:
-                query = query.where(column.in_(values))
-        if flt.since:
-            query = query.where(S.date >= flt.since)
-        if flt.until:
-            query = query.where(S.date <= flt.until)
-        if flt.min_sources:
-            query = query.where(P.n_sources >= flt.min_sources)
+        query = _claim_select().where(*claim_conditions(flt))
         # NULL dates last, as SQLite sorts them; the PostgreSQL indexes are declared in this order (schema.py).
-        query = query.order_by(S.date.desc().nulls_last(), S.pk.desc()).limit(flt.limit)
+        query = query.order_by(S.date.desc().nulls_last(), S.pk.desc()).limit(flt.limit).offset(flt.offset)
         with self.engine.connect() as conn:
             return self._claims(conn, conn.execute(query).all())
 
     def propositions(self, contested_only: bool = False, min_sources: int = 0, limit: int = 50,
-                     actor: list[str] | None = None) -> list[Proposition]:
+                     actor: list[str] | None = None, offset: int = 0) -> list[Proposition]:
         query = select(t.propositions)
         if contested_only:
             query = query.where(P.contested == true())  # implies statements, and keeps to the index
@@ -217,7 +228,7 @@ class QueryMixin:
         # Disputes over who did what to whom first ("X attacked (someone)" lumps different events together),
         # then the best-sourced; the order matches ix_propositions_contested so no sort is needed.
         order = [P.complete.desc(), P.n_sources.desc(), P.n_statements.desc(), P.pk.desc()]
-        query = query.order_by(*order).limit(limit)
+        query = query.order_by(*order).limit(limit).offset(offset)
         with self.engine.connect() as conn:
             return self._propositions(conn, conn.execute(query).all())
 
@@ -332,8 +343,9 @@ class QueryMixin:
         )
 
     def timeline(self, keys: list[str], since: dt.date | None = None, until: dt.date | None = None,
-                 limit: int = 500) -> list[Claim]:
+                 limit: int = 500, offset: int = 0) -> list[Claim]:
         rows: dict[int, object] = {}
+        wanted = limit + offset  # the first rows of each role's list cover the first rows of their union
         with self.engine.connect() as conn:
             for column in (S.subject_key, S.object_key, S.asserter_key):
                 query = _claim_select().where(column.in_(keys))
@@ -341,10 +353,10 @@ class QueryMixin:
                     query = query.where(S.date >= since)
                 if until:
                     query = query.where(S.date <= until)
-                for r in conn.execute(query.order_by(S.date.asc().nulls_first(), S.pk).limit(limit)):
+                for r in conn.execute(query.order_by(S.date.asc().nulls_first(), S.pk).limit(wanted)):
                     rows[r.pk] = r
-            ordered = sorted(rows.values(),
-                             key=lambda r: (r.date or dt.date.min, r.pk))[:limit]  # type: ignore[attr-defined]
+            ordered = sorted(rows.values(), key=lambda r: (r.date or dt.date.min, r.pk))  # type: ignore[attr-defined]
+            ordered = ordered[offset:wanted]
             return self._claims(conn, ordered)
 
     def search(self, text: str, limit: int = 20) -> list[SearchHit]:

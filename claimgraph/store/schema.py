@@ -161,7 +161,8 @@ def _dated_indexes(table: Table, indexes: dict[str, tuple[str, ...]]) -> None:
     """Indexes on (columns..., date) for "newest first" and "oldest first" listings, per backend (see above)."""
     c = table.c
     for name, columns in indexes.items():
-        Index(name, *columns, "date").ddl_if(dialect="sqlite")
+        # Columns, not names: an Index of bare names is attached to no table and never created.
+        Index(name, *(c[x] for x in columns), c.date).ddl_if(dialect="sqlite")
         Index(name, *(c[x] for x in columns), c.date.desc().nulls_last(), c.pk.desc()).ddl_if(dialect="postgresql")
 
 

@@ -28,6 +28,7 @@ from . import schema as t
 from .base import PendingDocument, Store
 from .dialects import WRITE, Dialect, SqliteDialect
 from .models import StoredDocument, StoreStats
+from .browse import BrowseMixin
 from .neardup import Signature
 from .queries import QueryMixin
 from .writing import STATEMENT_COLUMNS, Writer
@@ -113,7 +114,7 @@ def engine_for(url: str | URL, dialect: Dialect, read_only: bool = False) -> Eng
     return dialect.engine(url, read_only)
 
 
-class SqlStore(QueryMixin, Store):
+class SqlStore(QueryMixin, BrowseMixin, Store):
     def __init__(self, url: str | URL, dialect: Dialect, label: str | None = None, create: bool = True,
                  read_only: bool = False):
         self.dialect, self.label, self.read_only = dialect, label or str(url), read_only
