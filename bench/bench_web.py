@@ -276,6 +276,7 @@ def main() -> None:
     base = f"http://127.0.0.1:{server.port}"
     try:
         api = api_latency(server.port, args.clients, args.requests, args.actors, args.seed)
+        print(json.dumps({"api": api}), file=sys.stderr, flush=True)  # kept if the browser part fails
         paint = graph = None
         if not args.skip_browser:
             executable = "/usr/bin/chromium"

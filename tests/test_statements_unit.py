@@ -8,6 +8,7 @@ from spacy.tokens import Doc
 from claimgraph.lexicon import PredicateEntry, ReportingEntry
 from claimgraph.nlp.annotations import MentionSpan, PredicateMatch, set_mentions
 from claimgraph.nlp.claims.cues import load_cues
+from claimgraph.nlp.claims.role_rules import RolePatterns, load_role_rules
 from claimgraph.nlp.claims.statements import StatementBuilder
 
 NLP = spacy.blank("en")
@@ -39,7 +40,7 @@ def build(rows: list[tuple[str, int, str, str, str]], actors: dict[int, str], pr
 
 
 def statements(doc: Doc):
-    return StatementBuilder(doc, load_cues()).build()
+    return StatementBuilder(doc, load_cues(), RolePatterns(load_role_rules(), NLP.vocab)).build()
 
 
 def keyed(stmts):

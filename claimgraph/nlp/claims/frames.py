@@ -27,7 +27,7 @@ from ..actors.provisional import AnonymousSources, anonymous_source
 from ...lexicon import NominalFrame, PrepositionalFrame, load_lexicon
 from ..annotations import PredicateMatch, mention_at
 from ..syntax import conjuncts
-from .roles import LightVerbs, verb_subjects
+from .roles import RoleReader
 
 
 @functools.lru_cache(maxsize=1)
@@ -67,7 +67,7 @@ def is_reporting(match: PredicateMatch) -> bool:
 
 
 def build_frames(
-    doc: Doc, sent: Span, matches: list[PredicateMatch], light: LightVerbs, anon: AnonymousSources,
+    doc: Doc, sent: Span, matches: list[PredicateMatch], roles: RoleReader, anon: AnonymousSources,
     earlier: list[Frame],
 ) -> list[Frame]:
     """Frames of one sentence. ``earlier`` are the frames of previous sentences (for "denied the charges")."""
@@ -75,9 +75,9 @@ def build_frames(
     for match in matches:
         token = doc[match.head]
         if is_reporting(match):
-            frame = _reporting_frame(doc, token, match, light, anon)
+            frame = _reporting_frame(doc, token, match, anon)
         elif match.event_type in REQUEST_TYPES and token.pos_ in ("VERB", "AUX"):
-            frame = _request_frame(doc, token, match, light)
+            frame = _request_frame(doc, token, match, roles)
         else:
             frame = None
         if frame is None:
@@ -128,7 +128,7 @@ def _prepositional_frame(doc: Doc, token: Token, match: PredicateMatch, entry: P
 
 
 def _reporting_frame(
-    doc: Doc, token: Token, match: PredicateMatch, light: LightVerbs, anon: AnonymousSources
+    doc: Doc, token: Token, match: PredicateMatch, anon: AnonymousSources
 ) -> Frame | None:
     entry = match.frame
     if entry is None:
@@ -198,11 +198,11 @@ def threat_targets(doc: Doc, heads: list[int]) -> list[Arg]:
     return [a for a in (possessor_fallback(doc, x) for x in resolve_all(doc, found, "threat-target")) if a.actor_id]
 
 
-def _request_frame(doc: Doc, token: Token, match: PredicateMatch, light: LightVerbs) -> Frame | None:
+def _request_frame(doc: Doc, token: Token, match: PredicateMatch, roles: RoleReader) -> Frame | None:
     heads = [c.i for c in token.children if c.dep_ in ("xcomp", "ccomp")]
     if not heads:
         return None
-    speakers = verb_subjects(doc, token, light)
+    speakers = roles.verb_subjects(token)
     addressed = [c for c in token.children if c.dep_ in ("dobj", "dative", "nsubjpass")]
     # "wants Putin to attack": the parser makes the addressee the subject of the infinitive clause
     addressed += [g for h in heads for g in doc[h].children

@@ -25,16 +25,17 @@ from ..context.quantities import quantities_for_tokens
 from ..context.time import time_for_tokens
 from .cues import Cues, load_cues
 from .frames import Frame, build_frames, enclosing_frame, is_reporting
-from .roles import LightVerbs, Roles, roles_for
+from .role_rules import RolePatterns, load_role_rules
+from .roles import RoleReader, Roles
 
 
 class StatementBuilder:
     """Builds the statements of one Doc. Short-lived: one per Doc."""
 
-    def __init__(self, doc: Doc, cues: Cues):
+    def __init__(self, doc: Doc, cues: Cues, patterns: RolePatterns):
         self.doc = doc
         self.cues = cues
-        self.light: LightVerbs = cues.light
+        self.roles = RoleReader(doc, patterns, cues.light)
         self.anon: AnonymousSources = cues.anonymous
         self.out: list[Statement] = []
         self.keys: dict[tuple, str] = {}
@@ -124,7 +125,7 @@ class StatementBuilder:
             sent_matches = by_sent.get(sent.start, [])
             if not sent_matches:
                 continue
-            frames = build_frames(doc, sent, sent_matches, self.light, self.anon, self.frames_so_far)
+            frames = build_frames(doc, sent, sent_matches, self.roles, self.anon, self.frames_so_far)
             self._sentence(sent, sent_matches, frames)
             self.frames_so_far.extend(frames)
         return self.out
@@ -193,7 +194,7 @@ class StatementBuilder:
     def _event(self, sent: Span, match: PredicateMatch, entry: PredicateEntry, frames: list[Frame]) -> None:
         doc = self.doc
         head = doc[match.head]
-        roles: Roles = roles_for(doc, match, entry, self.light)
+        roles: Roles = self.roles.roles_for(match, entry)
         frame = enclosing_frame(frames, match.head)
         times = self.time_tokens
         subjects, objects = _prefer_resolved(roles.subjects, times), _prefer_resolved(roles.objects, times)
@@ -286,9 +287,10 @@ def _prefer_resolved(args: list[Arg], times: set[int] = frozenset()) -> list[Arg
                   assigns=["doc._.cg_statements"])
 def make_statement_builder(nlp: Language, name: str):
     cues = load_cues()
+    patterns = RolePatterns(load_role_rules(), nlp.vocab)
 
     def component(doc: Doc) -> Doc:
-        doc._.cg_statements = StatementBuilder(doc, cues).build()
+        doc._.cg_statements = StatementBuilder(doc, cues, patterns).build()
         return doc
 
     return component
