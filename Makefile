@@ -9,14 +9,32 @@ EXTRAS ?= test,postgresql
 PG_DIR ?= .pg
 PG_PORT ?= 54329
 
-.PHONY: demo test install clean bench accuracy postgres postgres-stop test-all vendor serve
+LOCK_VENV := .lock-venv
 
-$(STAMP): pyproject.toml package.json package-lock.json
+.PHONY: demo test install clean bench accuracy lock postgres postgres-stop test-all vendor serve
+
+# The exact versions of everything claimgraph and its tests use (requirements.lock), then claimgraph itself,
+# editable, built with the locked setuptools; pip check fails if the lock misses a dependency of pyproject.toml.
+$(STAMP): pyproject.toml requirements.lock package.json package-lock.json
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip==26.3
-	$(BIN)/pip install --quiet -e '.[$(EXTRAS)]'
+	$(BIN)/pip install --quiet --no-deps -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/pip check
 	$(MAKE) vendor
 	touch $(STAMP)
+
+# Regenerate requirements.lock from pyproject.toml's ranges: resolve them (with $(EXTRAS)) in a fresh venv and
+# record every installed version. Run after changing a dependency; commit the result.
+lock:
+	rm -rf $(LOCK_VENV)
+	$(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/pip install --quiet --upgrade pip==26.3
+	$(LOCK_VENV)/bin/pip install --quiet '.[$(EXTRAS)]'
+	{ echo "# Exact versions for make and CI, resolved from pyproject.toml's ranges (extras $(EXTRAS)) by"; \
+	  echo "# 'make lock' on Python $$($(LOCK_VENV)/bin/python -c 'import sys; print(sys.version.split()[0])'). Do not edit by hand."; \
+	  $(LOCK_VENV)/bin/pip freeze --all --exclude claimgraph --exclude pip; } > requirements.lock
+	rm -rf $(LOCK_VENV) build
 
 # The workbench's graph libraries: from npm at the versions of package-lock.json, bundled into
 # claimgraph/web/static/vendor/ (not committed). Needs Node.js and npm.
@@ -58,4 +76,4 @@ test-all: $(STAMP)
 		status=$$?; scripts/throwaway-postgres stop $(PG_DIR); exit $$status
 
 clean:
-	rm -rf $(VENV) build *.egg-info node_modules claimgraph/web/static/vendor
+	rm -rf $(VENV) $(LOCK_VENV) build *.egg-info node_modules claimgraph/web/static/vendor
