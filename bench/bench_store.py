@@ -33,7 +33,7 @@ STANCE_WEIGHTS = {"asserts": 0.8, "denies": 0.1, "predicts": 0.05, "speculates":
 CHUNK = 20_000
 STATEMENT_FIELDS = ("pk", "doc_pk", "pos", "sid", "asserter", "asserter_key", "stance", "subject", "subject_key",
                     "event_type", "object", "object_key", "negated", "quote", "start", '"end"', "trigger", "rule",
-                    "confidence", "prop_pk", "date", "dup_group")
+                    "confidence", "prop_pk", "date", "dup_group", "context", "quantities")
 
 
 def generate(path: Path, n_statements: int, n_actors: int, per_doc: int, seed: int) -> dict:
@@ -83,7 +83,8 @@ def generate(path: Path, n_statements: int, n_actors: int, per_doc: int, seed: i
                 rows.append((pk, doc + 1, i % per_doc, f"doc{doc}-s{i % per_doc}", asserter, asserter, stance,
                              subject, subject, event, obj, obj, 0,
                              f"{subject} {event.lower()} {obj} said {asserter} in report {doc}", 0, 40,
-                             event.lower(), "synthetic", 0.8, props[key], date, doc + 1 - (doc % 7 == 6)))
+                             event.lower(), "synthetic", 0.8, props[key], date, doc + 1 - (doc % 7 == 6),
+                             "[]", "[]"))  # lists, as a Statement has them: the store rebuilds results whole
             raw = conn.connection.driver_connection  # plain executemany: 1M rows in minutes, not tens
             if new_props:
                 raw.executemany("INSERT INTO propositions (pk, key, subject_key, event_type, object_key, negated, "

@@ -52,3 +52,9 @@ class OfflineError(ClaimgraphError):
     """A URL was given but the network cannot be reached."""
 
     exit_code = 7
+
+
+class ConfigError(ClaimgraphError):
+    """A setting cannot be used as given (a server on a public address without a token, a bad port)."""
+
+    exit_code = 8

@@ -29,6 +29,22 @@ def _time(statement: Statement) -> str:
     return ""
 
 
+def reasons(s: Statement) -> list[tuple[str, str]]:
+    """Why a statement was extracted, as (label, value) pairs, in the order ``explain`` prints them after
+    "because:": the trigger, the rule, the confidence, the lexicon entry, the speech act carrying it."""
+    out = [("trigger", f'"{s.trigger}"'), ("rule", s.rule), ("confidence", f"{s.confidence:.2f}")]
+    if s.lexicon_entry:
+        out.append(("lexicon", s.lexicon_entry))
+    if s.parent:
+        out.append(("carried by", s.parent))
+    return out
+
+
+def time_note(statement: Statement) -> str:
+    """When the statement says it happened, in words ("" when it does not say)."""
+    return _time(statement).strip()
+
+
 def explain(result: ExtractionResult) -> str:
     """Plain text, one block per sentence that holds statements; nested claims are indented under their act."""
     names = {a.id: a.name for a in result.actors}
@@ -55,11 +71,7 @@ def explain(result: ExtractionResult) -> str:
                 f"{pad}{s.id}: {_name(names, s.asserter, s.asserter_text)} {STANCE_WORDS[s.stance]}: "
                 f"{_name(names, s.subject, s.subject_text)} {neg}{s.event_type} {obj}"
             )
-            detail = f'trigger "{s.trigger}", rule {s.rule}, confidence {s.confidence:.2f}'
-            if s.lexicon_entry:
-                detail += f", lexicon {s.lexicon_entry}"
-            if s.parent:
-                detail += f", carried by {s.parent}"
+            detail = ", ".join(f"{label} {value}" for label, value in reasons(s))
             lines.append(f"{pad}   because: {detail}{_time(s)}")
             if s.location is not None:
                 loc = s.location

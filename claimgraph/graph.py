@@ -11,16 +11,19 @@ are one node.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections import Counter
 from typing import Iterable, Sequence
 
 import networkx as nx
+from pydantic import BaseModel
 
 from .datafiles import load_yaml, package_data_path
 from .errors import DataFileError
 from .models import EVENT_TYPES, ExtractionResult
 from .identity import actor_key, key_map, map_key
+from .store import ClaimFilter, Store
 
 QUADS = ("verbal_cooperation", "material_cooperation", "verbal_conflict", "material_conflict")
 
@@ -96,3 +99,72 @@ def actor_graph(results: Iterable[ExtractionResult],
     for key in list(graph.nodes):
         graph.nodes[key].update(nodes[key])  # only actors on an edge: no isolates
     return graph
+
+
+# ---- the actor network of a window, for the workbench (counted by the store, not rebuilt from documents) --------
+class NetworkNode(BaseModel):
+    key: str
+    name: str
+    type: str | None = None
+    provisional: bool = False
+    statements: int  # on its edges, either end
+
+
+class NetworkEdge(BaseModel):
+    """One (subject, object, stance) edge, as in ``actor_graph``, with its statements split by PLOVER family."""
+
+    source: str
+    target: str
+    stance: str
+    weight: int
+    cooperation: int
+    conflict: int
+    family: str  # the quad class with most statements (ties: the first in QUADS)
+    quads: dict[str, int]
+    event_types: dict[str, int]
+    first: dt.date | None = None
+    last: dt.date | None = None
+
+
+class ActorNetwork(BaseModel):
+    nodes: list[NetworkNode]
+    edges: list[NetworkEdge]
+    statements: int
+    truncated: bool  # more (subject, object, stance, event type) groups matched than were counted
+
+
+def actor_network(store: Store, flt: ClaimFilter, max_groups: int = 50_000) -> ActorNetwork:
+    """The actor graph of the statements ``flt`` selects, with the edges of ``actor_graph`` (ordered subject ->
+    object pairs, one edge per stance; only the stances ``flt`` names, every stance when it names none). Dates
+    are document dates. Counted in the store, so a window of a large store is fast; the ``max_groups`` largest
+    (subject, object, stance, event type) groups are kept, which keeps the heaviest edges whole."""
+    quads = quad_classes()
+    counts = store.edge_counts(flt, limit=max_groups + 1)
+    groups = counts.edges[:max_groups]
+    edges: dict[tuple[str, str, str], dict] = {}
+    for g in groups:
+        edge = edges.setdefault((g.subject, g.object, g.stance), {
+            "weight": 0, "quads": dict.fromkeys(QUADS, 0), "event_types": {}, "first": None, "last": None})
+        edge["weight"] += g.statements
+        edge["quads"][quads[g.event_type]] += g.statements
+        edge["event_types"][g.event_type] = edge["event_types"].get(g.event_type, 0) + g.statements
+        if g.first and (edge["first"] is None or g.first < edge["first"]):
+            edge["first"] = g.first
+        if g.last and (edge["last"] is None or g.last > edge["last"]):
+            edge["last"] = g.last
+    degree: Counter = Counter()
+    out = []
+    for (subject, obj, stance), e in sorted(edges.items(), key=lambda kv: (-kv[1]["weight"], kv[0])):
+        degree[subject] += e["weight"]
+        degree[obj] += e["weight"]
+        q = e["quads"]
+        out.append(NetworkEdge.model_construct(  # thousands per window; the values are typed already
+            source=subject, target=obj, stance=stance, weight=e["weight"],
+            cooperation=q["verbal_cooperation"] + q["material_cooperation"],
+            conflict=q["verbal_conflict"] + q["material_conflict"], family=max(QUADS, key=lambda k: q[k]),
+            quads=q, event_types=dict(sorted(e["event_types"].items())), first=e["first"], last=e["last"]))
+    nodes = [NetworkNode.model_construct(key=a.key, name=a.name, type=a.type, provisional=a.provisional,
+                                         statements=degree[a.key]) for a in counts.actors if a.key in degree]
+    nodes.sort(key=lambda n: (-n.statements, n.key))
+    return ActorNetwork(nodes=nodes, edges=out, statements=sum(e.weight for e in out),
+                        truncated=len(counts.edges) > max_groups)

@@ -17,7 +17,7 @@ import functools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Literal, Sequence
+from typing import Any, ClassVar, Iterable, Literal, Sequence, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -74,16 +74,24 @@ class Constraints(_Entry):
         )
 
 
+# The targets of a noun trigger whose entry names no object prepositions: "support to Y", "attack on Y".
+NOUN_OBJECT_PREPS = ("to", "against", "on", "for")
+
+
 class PredicateEntry(Constraints):
+    """An event trigger. The role fields are read by claimgraph/nlp/claims/roles.py; their defaults live here."""
+
     id: str = Field(min_length=1)
     pos: Literal["verb", "noun", "adj"]
     lemmas: list[str] = Field(min_length=1)
     event: EventType
     mode: str | None = None
     context: list[str] = Field(default_factory=list)
+    # Prepositions whose object is the target, besides dobj / nsubjpass; empty: none for a verb reading, and
+    # NOUN_OBJECT_PREPS for a noun reading (see object_preps_of_noun).
     object_preps: list[str] = Field(default_factory=list)
-    subject_preps: list[str] = Field(default_factory=lambda: ["by"])
-    of_role: Literal["object", "subject"] | None = None
+    subject_preps: list[str] = Field(default_factory=lambda: ["by"], min_length=1)  # noun triggers: the agent's
+    of_role: Literal["object", "subject"] = "object"  # nouns: "N of Y" names the object (or the subject)
     symmetric: bool = False
     secondary_object: bool = False
     negative: bool = False
@@ -92,17 +100,9 @@ class PredicateEntry(Constraints):
 
     _lemmas = field_validator("lemmas", "object_preps", "subject_preps")(classmethod(lambda cls, v: _check_words(v)))
 
-    def role_hints(self) -> dict[str, Any]:
-        of_role = self.of_role or ("object" if self.pos == "noun" else None)
-        return {
-            "object_preps": list(self.object_preps),
-            "subject_preps": list(self.subject_preps),
-            "of_role": of_role,
-            "symmetric": self.symmetric,
-            "secondary_object": self.secondary_object,
-            "negative": self.negative,
-            "reverse_roles": self.reverse_roles,
-        }
+    def object_preps_of_noun(self) -> tuple[str, ...]:
+        """The target prepositions when the trigger is read as a noun."""
+        return tuple(self.object_preps) or NOUN_OBJECT_PREPS
 
 
 class ReportingEntry(Constraints):
@@ -130,6 +130,8 @@ class NominalFrame(Constraints):
 
     _lemmas = field_validator("lemmas")(classmethod(lambda cls, v: _check_words(v)))
 
+    target_is_subject: ClassVar[bool] = False  # a claim noun has no object that could be its content's subject
+
 
 class PrepositionalFrame(Constraints):
     id: str = Field(min_length=1)
@@ -139,6 +141,15 @@ class PrepositionalFrame(Constraints):
     examples: list[str] = Field(min_length=1)
 
     _lemmas = field_validator("lemmas")(classmethod(lambda cls, v: _check_words(v)))
+
+    # "According to X" names a source; it is no speech act and has no target.
+    speech_act: ClassVar[None] = None
+    mode: ClassVar[None] = None
+    target_is_subject: ClassVar[bool] = False
+
+
+# What a trigger that is also a reporting frame carries (PredicateMatch.frame).
+ReportingFrame = Union[ReportingEntry, NominalFrame, PrepositionalFrame]
 
 
 class SourceModifier(_Entry):
@@ -404,6 +415,6 @@ def _line_of_key(path: Path, key: str) -> int | None:
 
 __all__ = [
     "ENV_VAR", "Lexicon", "PredicateEntry", "ReportingEntry", "NominalFrame", "PrepositionalFrame",
-    "AnonymousSource", "SourceModifier", "ModalityCue", "LightVerb", "CUE_PLACES", "Constraints", "Origin",
+    "AnonymousSource", "SourceModifier", "ModalityCue", "LightVerb", "CUE_PLACES", "NOUN_OBJECT_PREPS", "ReportingFrame", "Constraints", "Origin",
     "load_lexicon", "build_lexicon", "bundled_files", "env_files",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import hashlib
 import json
@@ -28,20 +29,39 @@ _FOREIGN_WORDS = frozenset(
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_DETECT_BYTES = 1 << 20  # charset detection looks at the first MiB
+_MAX_CHAOS = 0.2  # charset-normalizer's mess ratio above which bytes are not taken as text in that encoding
+
+
 def decode_bytes(data: bytes, name: str) -> str:
-    """UTF-8 text from bytes, or an InputError saying why not (binary, another encoding)."""
+    """Text from bytes: by byte-order mark (UTF-8, UTF-16, UTF-32), as UTF-8, else in the encoding
+    charset-normalizer detects (cp1252, cp1256, ...); an InputError saying why not (empty, binary)."""
     if not data.strip():
         raise InputError(f"{name}: empty input")
-    if b"\x00" in data[:8192]:
-        raise InputError(f"{name}: binary data, not text")
+    for bom, encoding in _BOMS:  # UTF-32 LE before UTF-16 LE: its mark begins with UTF-16's
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise InputError(f"{name}: marked {encoding.upper()} but not valid {encoding} ({exc.reason})") from exc
+    if b"\x00" not in data[:8192]:
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:_DETECT_BYTES]).best()
+    nul_ok = best is not None and best.encoding.startswith(("utf_16", "utf_32"))  # NULs belong to those only
+    if best is None or best.chaos > _MAX_CHAOS or (b"\x00" in data[:8192] and not nul_ok):
+        what = "binary data, not text" if b"\x00" in data[:8192] else "in no encoding claimgraph can recognise"
+        raise InputError(f"{name}: {what}; if it is text, convert it to UTF-8 first (e.g. iconv -f cp1252 -t utf-8)")
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            f"{name}: not UTF-8 (invalid byte 0x{data[exc.start]:02x} at offset {exc.start}); convert it first, "
-            f"e.g. iconv -f latin1 -t utf-8"
-        ) from exc
-    return text
+        return data.decode(best.encoding)
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise InputError(f"{name}: not valid {best.encoding} past the first MiB; convert it to UTF-8 first") from exc
 
 
 def check_text(text: str, name: str) -> None:
@@ -118,10 +138,12 @@ def iter_jsonl(stream: IO[bytes] | IO[str], name: str) -> Iterator[Document | In
     for number, raw in enumerate(stream, start=1):
         where = f"{name}:{number}"
         if isinstance(raw, bytes):
+            if not raw.strip():
+                continue
             try:
-                raw = raw.decode("utf-8")
-            except UnicodeDecodeError:
-                yield InputError(f"{where}: not UTF-8")
+                raw = decode_bytes(raw, where)
+            except InputError as exc:
+                yield exc
                 continue
         if not raw.strip():
             continue

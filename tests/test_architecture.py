@@ -41,6 +41,7 @@ LAYER_PREFIXES = {
     "claimgraph.evaluation": "application",
     "claimgraph.cli": "application",
     "claimgraph.demo": "application",
+    "claimgraph.web": "application",
 }
 # What each layer may import besides itself.
 ALLOWED = {

@@ -100,7 +100,8 @@ def test_plover_negations_cancel_and_records_without_an_actor_are_left_out(kb):
 
     text = "Marovia denied that it did not arm the VLF. Someone bombed a depot."
     double = _statement(text, "Marovia denied that it did not arm the VLF", "s1", asserter="XMV", stance="denies",
-                        subject="XMV", event_type="AID", object="VLF", trigger="arm", negated=True)
+                        subject="XMV", event_type="AID", object="VLF", trigger="arm", negated=True,
+                        mode="heavy-weapons")  # the manual's mode names have hyphens
     nobody = _statement(text, "Someone bombed a depot", "s2", asserter="author", stance="asserts", subject=None,
                         event_type="ASSAULT", object=None, trigger="bombed")
     assert stance_contexts(double) == (True, [])

@@ -202,6 +202,13 @@ def test_locations_are_typed_and_countries_named(kb):
     assert locations["Balochistan"]["x_opencti_location_type"] == "Administrative-Area"
     assert locations["Pakistan"]["x_opencti_location_type"] == "Country" and locations["Pakistan"]["country"] == "PK"
     assert {o["x_opencti_location_type"] for o in locations.values()} <= OPENCTI_LOCATION_TYPES
+    # a statement placed in a country and an actor of that country share the one Country location
+    country_place = Place(name="Pakistan", country="PAK", feature="country", latitude=30.0, longitude=70.0)
+    s2 = _statement(text, "Gunmen from the VLF attacked a post", "s2", asserter="author", stance="asserts",
+                    subject="VLF", event_type="ASSAULT", object=None, trigger="attacked", location=country_place)
+    both = result.model_copy(update={"statements": [s, s2]})
+    objects = objects_of(export("stix", [both], kb)[0])
+    assert [o["name"] for o in objects if o["type"] == "location"].count("Pakistan") == 1
 
 
 def test_a_url_that_is_not_a_uri_is_encoded_or_left_out(kb):
@@ -252,6 +259,6 @@ def test_misp_stix_turns_reports_into_events_that_keep_stance_and_outlet(results
     assert set(events) == {"Veldoria accuses Marovia", "Quiet day", "d2"}
     main = events["Veldoria accuses Marovia"]
     assert 'misp-galaxy:producer="Example Wire"' in {t["name"] for t in main["Tag"]}
-    opinions = {o["comment"].split(":")[0]: o["opinion"] for o in main["Opinion"]}
+    opinions = {o["comment"].split(":")[0]: int(o["opinion"]) for o in main["Opinion"]}
     assert opinions["Federal Republic of Marovia denies"] == 0 and opinions["Republic of Veldoria asserts"] == 100
     assert [n["note"] for n in main["Note"]] == ["The VLF bombed a depot in Chicago, killing 12 people"]

@@ -10,7 +10,6 @@ import pytest
 from claimgraph.errors import InputError, OfflineError
 from claimgraph.ingest import SKIPPED_EXIT, ingest, iter_documents
 from claimgraph.models import Document
-from claimgraph.store import open_store
 
 try:
     from tests.test_store import FakeExtractor
@@ -29,12 +28,6 @@ def docs(items):
 
 def errors(items):
     return [i for i in items if not isinstance(i, Document)]
-
-
-@pytest.fixture
-def store(tmp_path):
-    with open_store(tmp_path / "i.db") as s:
-        yield s
 
 
 # ---- readers -----------------------------------------------------------------------------------------

@@ -30,9 +30,7 @@ def _cases(entries):
 
 
 def _ids(doc):
-    return {m.entry_id for m in doc._.cg_predicates} | {
-        m.extra.get("reporting_id") for m in doc._.cg_predicates if m.extra.get("reporting_id")
-    }
+    return {m.entry_id for m in doc._.cg_predicates} | {m.frame.id for m in doc._.cg_predicates if m.frame}
 
 
 @pytest.mark.parametrize("entry_id,sentence", _cases(LEX.predicates))
@@ -47,7 +45,7 @@ def test_every_predicate_example_matches(nlp, entry_id, sentence):
 )
 def test_every_attribution_example_matches(nlp, entry_id, sentence):
     doc = nlp(sentence)
-    found = [(m.entry_id, m.extra.get("reporting_id")) for m in doc._.cg_predicates]
+    found = [(m.entry_id, m.frame.id if m.frame else None) for m in doc._.cg_predicates]
     assert entry_id in _ids(doc), f"{entry_id} not in {found}"
 
 
@@ -60,7 +58,7 @@ def test_match_fields_and_role_hints(nlp):
     m = _match(doc, "backed")
     assert m is not None and m.event_type == "SUPPORT" and m.pos == "verb"
     assert (m.start, m.end) == (3, 4)
-    assert m.extra["subject_preps"] == ["by"] and m.extra["symmetric"] is False
+    assert m.entry.subject_preps == ["by"] and m.entry.symmetric is False and m.frame is None
 
 
 def test_reporting_and_predicate_merge_into_one_match(nlp):
@@ -69,27 +67,27 @@ def test_reporting_and_predicate_merge_into_one_match(nlp):
     assert len(ms) == 1
     m = ms[0]
     assert m.entry_id == "accuse.verb" and m.event_type == "ACCUSE"
-    assert m.extra["reporting"] is True and m.extra["reporting_id"] == "accuse"
-    assert m.extra["target_is_subject"] is True and "prep:of" in m.extra["content_via"]
+    assert m.entry.id == "accuse.verb" and m.frame.id == "accuse"
+    assert m.frame.target_is_subject is True and "prep:of" in m.frame.content_via
 
 
 def test_plain_reporting_verb_is_report(nlp):
     doc = nlp("Officials said that the convoy was ambushed.")
     m = _match(doc, "said")
-    assert m.event_type == REPORT and m.extra["content_stance"] == "asserts"
+    assert m.event_type == REPORT and m.entry is None and m.frame.content_stance == "asserts"
     assert _match(doc, "ambushed").event_type == "ASSAULT"
 
 
 def test_deny_is_reject_with_denies_stance(nlp):
     doc = nlp("The ministry denied that its pilots had crossed the border.")
     m = _match(doc, "denied")
-    assert m.event_type == "REJECT" and m.extra["content_stance"] == "denies"
+    assert m.event_type == "REJECT" and m.frame.content_stance == "denies"
 
 
 def test_hyphenated_compound_noun_is_found(nlp):
     doc = nlp("The ISKP-ISI partnership worried diplomats.")
     m = _match(doc, "partnership")
-    assert m is not None and m.event_type == "COOPERATE" and m.extra["symmetric"] is True
+    assert m is not None and m.event_type == "COOPERATE" and m.entry.symmetric is True
 
 
 def _hand_doc():
@@ -128,13 +126,13 @@ def test_declare_war_is_threaten_and_not_a_report(nlp):
     doc = nlp("The outfit has declared war on the nationalist groups.")
     m = _match(doc, "declared")
     assert m.event_type == "THREATEN" and m.mode == "violence"
-    assert "reporting" not in m.extra and m.extra["object_preps"] == ["on", "against"]
+    assert m.frame is None and m.entry.object_preps == ["on", "against"]
 
 
 def test_declare_terror_designation_is_sanction(nlp):
     doc = nlp("The US declared the Baloch army a terror organisation.")
     m = _match(doc, "declared")
-    assert m.event_type == "SANCTION" and m.extra["secondary_object"] is True
+    assert m.event_type == "SANCTION" and m.entry.secondary_object is True
 
 
 @pytest.mark.parametrize("entry_id,sentence", _cases(LEX.light_verbs))

@@ -1,4 +1,5 @@
-"""Queries over a small hand-built store: each filter, dossiers with speech acts, profiles, search, graph."""
+"""Queries over a small hand-built store on every backend: each filter, dossiers with speech acts, profiles,
+search, graph."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ except ImportError:  # tests/ is not a package
 
 
 @pytest.fixture
-def store(tmp_path):
+def store(store_url):  # on every backend (conftest.py)
     results = [
         make_result("r1", "The Afghan Taliban has been accusing Pakistan of supporting the ISKP for years, a charge "
                     "that Islamabad strongly denies in every statement.", "2025-01-10",
@@ -38,7 +39,7 @@ def store(tmp_path):
                     "reporters who visited the area on Friday.", "2025-04-20",
                     [("author", "asserts", "ISKP", "ASSAULT", "PROV_1")]),
     ]
-    with open_store(tmp_path / "q.db") as s:
+    with open_store(store_url) as s:
         for r in results:
             s.add_result(r, signature=signature(r.document.text))
         yield s
@@ -97,7 +98,47 @@ def test_resolve_through_the_knowledge_base(store):
     kb = KnowledgeBase()
     kb.add(Actor(id="IND", name="India", type="country", country="IND", metonyms=["New Delhi"]))
     ref = store.resolve_actor("New Delhi", kb)
-    assert (ref.key, ref.name) == ("IND", "India")
+    assert (ref.key, ref.name, ref.matched) == ("IND", "India", "knowledge-base metonym")
+
+
+def test_resolution_says_how_it_matched(store):
+    assert store.resolve_actor("ISI").matched == "id"
+    assert store.resolve_actor("Islamabad").matched == "metonym"
+    assert store.resolve_actor("Taliban").matched == "alias"
+    assert store.resolve_actor("author").matched == "the report's own voice"
+
+
+def _kb_with_short_aliases():
+    from claimgraph.kb import KnowledgeBase
+    from claimgraph.models import Actor
+
+    kb = KnowledgeBase()
+    kb.add(Actor(id="RIA", name="RIA Novosti", type="media", aliases=["RIA"]))
+    kb.add(Actor(id="VLF", name="Veldorian Liberation Front", type="armed_group", aliases=["VLF"]))
+    kb.add(Actor(id="LET", name="Lashkar-e-Taiba", type="armed_group", aliases=["LeT"]))
+    return kb
+
+
+def test_a_weak_fuzzy_match_is_refused_with_did_you_mean(store):
+    with pytest.raises(NotFoundError) as info:
+        store.resolve_actor("Veldoria Liberation", _kb_with_short_aliases())
+    message = str(info.value)
+    assert "did you mean" in message and "Veldorian Liberation Front [VLF]" in message
+    assert "RIA" not in message  # the short alias inside the query is no match
+
+
+def test_a_close_spelling_is_taken_and_said(store):
+    ref = store.resolve_actor("Lashkar-e-Toiba", _kb_with_short_aliases())
+    assert ref.key == "LET" and ref.matched.startswith("close to 'Lashkar-e-Taiba'")
+
+
+def test_like_wildcards_and_huge_names_never_match_an_arbitrary_actor(store):
+    for name in ("_", "%", "__", "a" * 100_000):
+        with pytest.raises(NotFoundError):
+            store.resolve_actor(name)
+    with pytest.raises(NotFoundError) as info:
+        store.resolve_actor("Baloch")  # a word of a stored name: suggested, not taken
+    assert "Baloch Front [prov:baloch front]" in str(info.value)
 
 
 def test_dossier_groups_by_proposition_with_speech_acts(store):

@@ -5,37 +5,51 @@ from __future__ import annotations
 import spacy
 from spacy.tokens import Doc
 
+from claimgraph.lexicon import PredicateEntry, ReportingEntry
 from claimgraph.nlp.annotations import MentionSpan, PredicateMatch, set_mentions
 from claimgraph.nlp.claims.cues import load_cues
+from claimgraph.nlp.claims.role_rules import RolePatterns, load_role_rules
 from claimgraph.nlp.claims.statements import StatementBuilder
 
 NLP = spacy.blank("en")
 
 
+def event(event_type: str, pos: str, **fields) -> PredicateEntry:
+    return PredicateEntry(id=f"{event_type.lower()}.test", pos=pos, lemmas=["x"], event=event_type, examples=["x"],
+                          **fields)
+
+
+def frame(**fields) -> ReportingEntry:
+    return ReportingEntry(id="frame.test", lemmas=["x"], examples=["x"], **fields)
+
+
 def build(rows: list[tuple[str, int, str, str, str]], actors: dict[int, str], preds: list[tuple]) -> Doc:
-    """rows: (word, head index, dep, pos, lemma); preds: (token, event, pos, extra)."""
+    """rows: (word, head index, dep, pos, lemma); preds: (token, event type, pos, event entry or reporting frame)."""
     words = [r[0] for r in rows]
     doc = Doc(NLP.vocab, words=words, heads=[r[1] for r in rows], deps=[r[2] for r in rows],
               pos=[r[3] for r in rows], lemmas=[r[4] for r in rows])
     doc._.cg_doc_id = "t"
     set_mentions(doc, [MentionSpan(i, i + 1, a, "kb") for i, a in actors.items()])
     doc._.cg_predicates = [
-        PredicateMatch(i, i, i + 1, f"{ev.lower()}.test", ev, None, [], pos, dict(extra)) for i, ev, pos, extra in preds
+        PredicateMatch(i, i, i + 1, entry.id, ev, None, [], pos,
+                       entry=entry if isinstance(entry, PredicateEntry) else None,
+                       frame=entry if isinstance(entry, ReportingEntry) else None)
+        for i, ev, pos, entry in preds
     ]
     return doc
 
 
 def statements(doc: Doc):
-    return StatementBuilder(doc, load_cues()).build()
+    return StatementBuilder(doc, load_cues(), RolePatterns(load_role_rules(), NLP.vocab)).build()
 
 
 def keyed(stmts):
     return {(s.asserter, s.stance, s.subject, s.event_type, s.object, s.negated) for s in stmts}
 
 
-ACCUSE = {"reporting": True, "speech_act": "ACCUSE", "content_stance": "asserts", "content_via": ["prep:of"], "target_is_subject": True}
-DENY = {"reporting": True, "speech_act": "REJECT", "content_stance": "denies", "content_via": ["ccomp", "xcomp"]}
-SAY = {"reporting": True, "content_stance": "asserts", "content_via": ["ccomp"]}
+ACCUSE = frame(speech_act="ACCUSE", content_stance="asserts", content_via=["prep:of"], target_is_subject=True)
+DENY = frame(speech_act="REJECT", content_stance="denies", content_via=["ccomp", "xcomp"])
+SAY = frame(content_stance="asserts", content_via=["ccomp"])
 
 
 def test_accusation_and_denial_of_the_charge():
@@ -48,7 +62,7 @@ def test_accusation_and_denial_of_the_charge():
         ("denies", 8, "relcl", "VERB", "deny"), (".", 1, "punct", "PUNCT", "."),
     ]
     doc = build(rows, {0: "DNT", 2: "MRV", 5: "TLF", 10: "MRV"},
-                [(1, "ACCUSE", "verb", ACCUSE), (4, "SUPPORT", "verb", {}), (11, "REJECT", "verb", DENY)])
+                [(1, "ACCUSE", "verb", ACCUSE), (4, "SUPPORT", "verb", event("SUPPORT", "verb")), (11, "REJECT", "verb", DENY)])
     got = statements(doc)
     keys = keyed(got)
     assert ("author", "asserts", "DNT", "ACCUSE", "MRV", False) in keys
@@ -71,7 +85,7 @@ def test_passive_agent_and_future_modal_under_say():
         ("backed", 1, "ccomp", "VERB", "back"), ("by", 5, "agent", "ADP", "by"), ("Dantrelia", 6, "pobj", "PROPN", "Dantrelia"),
         (".", 1, "punct", "PUNCT", "."),
     ]
-    doc = build(rows, {0: "MRV", 2: "TLF", 7: "DNT"}, [(1, "REPORT", "verb", SAY), (5, "SUPPORT", "verb", {})])
+    doc = build(rows, {0: "MRV", 2: "TLF", 7: "DNT"}, [(1, "REPORT", "verb", SAY), (5, "SUPPORT", "verb", event("SUPPORT", "verb"))])
     keys = keyed(statements(doc))
     assert keys == {("MRV", "predicts", "DNT", "SUPPORT", "TLF", False)}
 
@@ -83,7 +97,7 @@ def test_negation_and_unresolved_object_is_not_guessed():
         ("attack", 3, "ROOT", "VERB", "attack"), ("the", 5, "det", "DET", "the"), ("villages", 3, "dobj", "NOUN", "village"),
         (".", 3, "punct", "PUNCT", "."),
     ]
-    doc = build(rows, {0: "MRV"}, [(3, "ASSAULT", "verb", {})])
+    doc = build(rows, {0: "MRV"}, [(3, "ASSAULT", "verb", event("ASSAULT", "verb"))])
     (s,) = statements(doc)
     assert (s.subject, s.object, s.negated, s.stance) == ("MRV", None, True, "predicts")
     assert s.object_text == "the villages"
@@ -96,7 +110,7 @@ def test_light_receive_verb_makes_the_giver_the_subject():
         ("backing", 1, "dobj", "NOUN", "backing"), ("of", 3, "prep", "ADP", "of"), ("Dantrelia", 4, "pobj", "PROPN", "Dantrelia"),
         (".", 1, "punct", "PUNCT", "."),
     ]
-    doc = build(rows, {0: "TLF", 5: "DNT"}, [(3, "SUPPORT", "noun", {"of_role": "subject"})])
+    doc = build(rows, {0: "TLF", 5: "DNT"}, [(3, "SUPPORT", "noun", event("SUPPORT", "noun", of_role="subject"))])
     assert keyed(statements(doc)) == {("author", "asserts", "DNT", "SUPPORT", "TLF", False)}
 
 
@@ -109,12 +123,12 @@ def test_symmetric_between_the_two_takes_the_previous_pair():
         ("nexus", 5, "attr", "NOUN", "nexus"), ("between", 7, "prep", "ADP", "between"), ("the", 10, "det", "DET", "the"),
         ("two", 8, "pobj", "NUM", "two"), (".", 5, "punct", "PUNCT", "."),
     ]
-    doc = build(rows, {0: "DNT", 2: "TLF"}, [(1, "SUPPORT", "verb", {}), (7, "COOPERATE", "noun", {"symmetric": True})])
+    doc = build(rows, {0: "DNT", 2: "TLF"}, [(1, "SUPPORT", "verb", event("SUPPORT", "verb")), (7, "COOPERATE", "noun", event("COOPERATE", "noun", symmetric=True))])
     keys = keyed(statements(doc))
     assert ("author", "asserts", "DNT", "COOPERATE", "TLF", False) in keys
 
 
 def test_no_statement_without_any_actor():
     rows = [("Strikes", 1, "nsubj", "NOUN", "strike"), ("continued", 1, "ROOT", "VERB", "continue"), (".", 1, "punct", "PUNCT", ".")]
-    doc = build(rows, {}, [(0, "ASSAULT", "noun", {})])
+    doc = build(rows, {}, [(0, "ASSAULT", "noun", event("ASSAULT", "noun"))])
     assert statements(doc) == []

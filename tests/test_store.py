@@ -1,5 +1,6 @@
-"""The SQL store on a real SQLite file: round trips, idempotence, near-duplicates, corroboration, migrations.
+"""The store suite: round trips, idempotence, near-duplicates, corroboration, migrations, concurrent writers.
 
+Every test taking ``store`` or ``store_url`` (conftest.py) runs on SQLite and on PostgreSQL, on real databases.
 ``make_result`` and ``FakeExtractor`` are the fixture factory the other store/ingest/query tests import.
 """
 
@@ -14,10 +15,14 @@ import pytest
 
 from claimgraph.errors import InputError
 from claimgraph.models import Actor, Document, ExtractionResult, Mention, Place, Statement, TimeExpression
-from claimgraph.store import open_store
-from claimgraph.store import schema
+from sqlalchemy import inspect
+
+from claimgraph.store import PendingDocument, open_store
+from claimgraph.store import migrations, schema
 from claimgraph.store.neardup import signature, similarity
-from claimgraph.textio import check_text
+from claimgraph.store.sql import engine_for, locate
+from claimgraph.store.writing import Writer
+from claimgraph.textio import check_text, content_hash
 
 ACTORS = {
     "PAK": Actor(id="PAK", name="Pakistan", type="country", country="PAK", metonyms=["Islamabad"]),
@@ -96,12 +101,6 @@ class FakeExtractor:
             yield result.model_copy(update={"document": document})
 
 
-@pytest.fixture
-def store(tmp_path):
-    with open_store(tmp_path / "t.db") as s:
-        yield s
-
-
 def test_round_trip_rebuilds_the_extraction_result(store):
     original = make_result("d1", statements=[("author", "asserts", "AFGTAL", "ACCUSE", "PAK"),
                                              ("AFGTAL", "asserts", "PAK", "SUPPORT", "ISKP", False, "d1-s0"),
@@ -118,40 +117,127 @@ def test_same_content_is_stored_once(store):
     again = first.model_copy(update={"document": first.document.model_copy(update={"id": "other-name"})})
     assert store.add_result(again) is None
     assert store.stats().documents == 1 and store.stats().statements == 1
+    assert store.add_results([PendingDocument(again), PendingDocument(make_result("d2"))])[0] is None
+    assert store.existing_hashes([content_hash(first.document.text), "0" * 64]) == {content_hash(first.document.text)}
 
 
-def test_wal_mode_and_schema_version(tmp_path):
+def test_a_batch_is_stored_whole_and_repeats_within_it_once(store):
+    results = [make_result(f"b{i}", statements=[("author", "asserts", "PAK", "SUPPORT", "ISKP")]) for i in range(3)]
+    out = store.add_results([PendingDocument(r) for r in [*results, results[1]]])
+    assert [o is not None for o in out] == [True, True, True, False]
+    (prop,) = store.propositions()
+    assert prop.statements == 3 and prop.sources == 3
+
+
+def test_wal_mode(tmp_path):
     path = tmp_path / "v.db"
     with open_store(path) as s:
         s.add_result(make_result("d1"))
     con = sqlite3.connect(path)
     assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert con.execute("SELECT version FROM schema_version").fetchall() == [(schema.LATEST,)]
     con.close()
-    with open_store(path) as s:  # reopening does not migrate again or lose data
-        assert s.stats().documents == 1 and s.stats().schema_version == schema.LATEST
 
 
-def test_migrations_run_in_order_from_any_version(tmp_path, monkeypatch):
+def test_schema_version_and_reopening(store_url):
+    with open_store(store_url) as s:
+        s.add_result(make_result("d1"))
+        assert s.stats().schema_version == migrations.LATEST
+    with open_store(store_url) as s:  # reopening does not migrate again or lose data
+        assert s.stats().documents == 1 and s.stats().schema_version == migrations.LATEST
+        with s.engine.connect() as conn:
+            assert conn.execute(schema.schema_version.select()).all() == [(migrations.LATEST,)]
+
+
+def test_a_query_does_not_create_a_store(store_url, tmp_path):
+    from claimgraph.errors import StoreError
+
+    with pytest.raises(StoreError, match="claimgraph ingest"):
+        open_store(store_url, create=False)
+    with open_store(store_url):
+        pass
+    with open_store(store_url, create=False) as s:
+        assert s.stats().documents == 0
+
+
+def test_a_read_only_store_answers_queries_and_refuses_writes(store_url):
+    from claimgraph.errors import StoreError
+
+    with open_store(store_url) as s:
+        s.add_result(make_result("d1", statements=[("author", "asserts", "PAK", "SUPPORT", "ISKP")]))
+    with open_store(store_url, read_only=True) as s:
+        assert s.stats().documents == 1 and len(s.propositions()) == 1 and s.search("officials")
+        with pytest.raises(StoreError, match="read-?only"):
+            s.add_result(make_result("d2"))
+    with open_store(store_url) as s:
+        assert s.stats().documents == 1
+
+
+def test_migrations_run_in_order_from_any_version(store_url, monkeypatch):
     applied = []
 
-    def v2(conn, dialect):
-        applied.append(2)
-        conn.exec_driver_sql("CREATE TABLE extra_v2 (x INTEGER)")
+    def v_next(conn, dialect):
+        applied.append(len(migrations.MIGRATIONS))
+        conn.exec_driver_sql("CREATE TABLE extra_next (x INTEGER)")
 
-    path = tmp_path / "m.db"
-    with open_store(path):
+    with open_store(store_url):
         pass
-    migrations = [*schema.MIGRATIONS, v2]
-    monkeypatch.setattr(schema, "MIGRATIONS", migrations)
-    monkeypatch.setattr(schema, "LATEST", len(migrations))
-    with open_store(path) as s:
-        assert s.stats().schema_version == 2
-    with open_store(path):
-        pass
-    assert applied == [2]
-    con = sqlite3.connect(path)
-    assert con.execute("SELECT count(*) FROM extra_v2").fetchone() == (0,)
+    steps = [*migrations.MIGRATIONS, v_next]
+    monkeypatch.setattr(migrations, "MIGRATIONS", steps)
+    monkeypatch.setattr(migrations, "LATEST", len(steps))
+    with open_store(store_url) as s:
+        assert s.stats().schema_version == len(steps)
+    with open_store(store_url) as s:
+        with s.engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT count(*) FROM extra_next").scalar() == 0
+    assert applied == [len(steps)]
+
+
+def declared_schema(backend: str) -> dict[str, tuple[set[str], set[str]]]:
+    """What schema.py declares for a backend: table -> (columns, index names)."""
+    out = {}
+    for table in schema.metadata.sorted_tables:
+        indexes = {str(i.name) for i in table.indexes
+                   if i._ddl_if is None or i._ddl_if.dialect in (None, backend)}  # noqa: SLF001
+        out[table.name] = ({c.name for c in table.columns}, indexes)
+    return out
+
+
+def live_schema(store) -> dict[str, tuple[set[str], set[str]]]:
+    with store.engine.connect() as conn:
+        found = inspect(conn)
+        return {name: ({c["name"] for c in found.get_columns(name)},
+                       {str(i["name"]) for i in found.get_indexes(name) if not i.get("duplicates_constraint")}
+                       - {"statements_fts", "documents_fts"})  # the dialect's own full-text indexes
+                for name in schema.metadata.tables}
+
+
+@pytest.mark.parametrize("start", range(1, migrations.LATEST))
+def test_a_store_of_every_older_version_upgrades_to_the_declared_schema(store_url, start):
+    """A store left at version ``start`` by an older claimgraph keeps its data and ends with schema.py's tables."""
+    where = locate(store_url)
+    engine = engine_for(where.url, where.dialect)
+    with engine.begin() as conn:
+        assert migrations.migrate(conn, where.dialect, target=start) == start
+        assert migrations.current_version(conn) == start
+        assert Writer(where.dialect).write_batch(conn, [PendingDocument(make_result("old", statements=[
+            ("author", "asserts", "PAK", "SUPPORT", "ISKP")]))])[0] is not None
+    engine.dispose()
+    with open_store(store_url) as s:
+        assert s.stats().schema_version == migrations.LATEST
+        assert live_schema(s) == declared_schema(s.backend)
+        assert [r.document.id for r in s.iter_results()] == ["old"]
+        assert [p.statements for p in s.propositions()] == [1]
+
+
+def test_a_new_store_has_the_declared_schema(store):
+    assert live_schema(store) == declared_schema(store.backend)
+
+
+def test_columns_added_later_can_be_added_on_every_backend():
+    assert migrations.later_column_problems() == []
+    marks = [migrations.since(x) for table in schema.metadata.sorted_tables
+             for x in (table, *table.columns, *table.indexes)]
+    assert max(marks) == migrations.LATEST and min(marks) >= 1
 
 
 def test_corroboration_counts_independent_sources_and_contradiction(store):
@@ -228,12 +314,12 @@ def test_near_duplicate_signatures():
     assert similarity(signature(base).hashvalues, signature(other).hashvalues) < 0.3
 
 
-def test_near_duplicates_group_across_reopened_stores(tmp_path):
+def test_near_duplicates_group_across_reopened_stores(store_url):
     text = ("Militants attacked a police station in the north of the province on Tuesday, killing three "
             "officers, according to officials who spoke on condition of anonymity to the news agency.")
-    with open_store(tmp_path / "g.db") as s:
+    with open_store(store_url) as s:
         first = s.add_result(make_result("g1", text), signature=signature(text))
-    with open_store(tmp_path / "g.db") as s:
+    with open_store(store_url) as s:
         second = s.add_result(make_result("g2", text + " (Reuters)"), signature=signature(text + " (Reuters)"))
         assert second.dup_group == first.dup_group
         assert s.stats().duplicate_groups == 1
@@ -264,3 +350,82 @@ def test_a_directory_path_is_a_store_error(tmp_path):
 
     with pytest.raises(StoreError):
         open_store(tmp_path)
+
+
+def test_database_urls(tmp_path):
+    from claimgraph.errors import StoreError
+
+    with open_store(f"sqlite:///{tmp_path / 'u.db'}") as s:
+        assert s.backend == "sqlite" and s.label == str(tmp_path / "u.db")
+    with pytest.raises(StoreError, match="sqlite:///relative"):
+        open_store("sqlite:/x.db")
+    where = locate("postgresql://analyst:secret@db.example:5433/cases")
+    assert where.label == "postgresql://analyst:***@db.example:5433/cases" and where.dialect.name == "postgresql"
+    assert locate("postgres://h/db").url.drivername == "postgresql+psycopg"
+
+
+def test_an_unreachable_postgresql_is_a_store_error_without_the_password():
+    from claimgraph.errors import StoreError
+
+    with pytest.raises(StoreError) as caught:
+        open_store("postgresql://analyst:secret@127.0.0.1:9/cases?connect_timeout=3")
+    assert "cannot open the database" in str(caught.value) and "secret" not in str(caught.value)
+
+
+# ---- several writers at once ---------------------------------------------------------------------------------
+def _lockstep(store_url: str, rounds: int, batch_of) -> None:  # noqa: ANN001
+    """Four writers, each with a store of its own, storing ``batch_of(round, writer)`` in lockstep rounds."""
+    import threading
+
+    with open_store(store_url):
+        pass  # created once, so that the writers race over documents, not over the schema
+    errors: list[BaseException] = []
+    step = threading.Barrier(4)
+
+    def writer(n: int) -> None:
+        try:
+            with open_store(store_url) as s:
+                for r in range(rounds):
+                    step.wait(timeout=120)
+                    s.add_results([PendingDocument(d) for d in batch_of(r, n)])
+        except BaseException as exc:  # noqa: BLE001  (reported by the main thread)
+            errors.append(exc)
+            step.abort()
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+
+
+def _round_doc(r: int, n: int) -> ExtractionResult:
+    """Writer ``n``'s document of round ``r``: one statement of the round's own proposition (asserted or denied)."""
+    import itertools
+
+    from claimgraph.models import EVENT_TYPES
+
+    pairs = list(itertools.permutations(["PAK", "ISI", "ISKP", "AFGTAL", "USA"], 2))
+    subject, obj = pairs[r % len(pairs)]
+    return make_result(f"r{r}-w{n}", statements=[
+        ("author", "asserts" if n % 2 else "denies", subject, EVENT_TYPES[r % len(EVENT_TYPES)], obj)])
+
+
+def test_concurrent_writers_lose_no_statement_from_the_counts(store_url):
+    """Each round, four writers store four different documents about one proposition at the same moment: the
+    proposition must count all four (the writer that commits last must see the others' statements)."""
+    _lockstep(store_url, 16, lambda r, n: [_round_doc(r, n)])
+    with open_store(store_url) as s:
+        assert s.stats().documents == 64
+        assert sorted((p.statements, p.asserts, p.denies, p.sources, p.contested) for p in s.propositions()) \
+            == [(4, 2, 2, 2, True)] * 16
+
+
+def test_concurrent_writers_store_each_document_once(store_url):
+    """Each round, every document is written by two writers at once, in opposite orders (a deadlock on
+    PostgreSQL, which the store retries): each is stored once, and counted once."""
+    _lockstep(store_url, 8, lambda r, n: [_round_doc(r, n), _round_doc(r, (n + 1) % 4)])
+    with open_store(store_url) as s:
+        assert s.stats().documents == 32 and s.stats().statements == 32
+        assert sorted((p.statements, p.sources) for p in s.propositions()) == [(4, 2)] * 8

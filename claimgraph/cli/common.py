@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from typing import Any, Callable, Iterable
 
@@ -40,6 +41,61 @@ def handle_errors(func: Callable) -> Callable:
     return wrapper
 
 
+def default_workers() -> int:
+    """Processes for NLP by default: the cores this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def workers_option(func: Callable) -> Callable:
+    return click.option("--workers", default=default_workers, show_default="the number of cores",
+                        type=click.IntRange(1, 64), help="Processes for the NLP pipeline.")(func)
+
+
+class Progress:
+    """A progress line on stderr: counts and rate, and with a known ``total`` a bar, done/total and the time
+    left. Silent when disabled or when stderr is not a terminal. ``update`` takes any summary with ``seen``
+    (items handled) and ``line()``."""
+
+    def __init__(self, enabled: bool, total: int | None = None):
+        from rich.console import Console
+
+        self.console = Console(stderr=True)
+        self.enabled = enabled and self.console.is_terminal
+        self.total = total
+        self._bar: Any = None
+        self._task: Any = None
+
+    def __enter__(self) -> "Progress":
+        if self.enabled:
+            from rich.progress import (
+                BarColumn, MofNCompleteColumn, Progress as Bar, SpinnerColumn, TextColumn, TimeElapsedColumn,
+                TimeRemainingColumn,
+            )
+
+            columns: list = [SpinnerColumn(), TextColumn("{task.description}", markup=False)]
+            if self.total is not None:
+                columns += [BarColumn(), MofNCompleteColumn(), TimeRemainingColumn()]
+            columns.append(TimeElapsedColumn())
+            self._bar = Bar(*columns, console=self.console, transient=True)
+            self._bar.start()
+            self._task = self._bar.add_task("starting", total=self.total)
+        return self
+
+    def update(self, summary: Any) -> None:
+        if self._bar is not None:
+            self._bar.update(self._task, completed=summary.seen, description=summary.progress_text())
+
+    def problem(self, exc: Exception) -> None:
+        self.console.print(f"claimgraph: skipped: {exc}", markup=False, highlight=False, soft_wrap=True)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+
 def kb_option(func: Callable) -> Callable:
     return click.option(
         "--kb", "kb_paths", multiple=True, type=click.Path(dir_okay=True),
@@ -65,15 +121,12 @@ def emit_rows(rows: list[dict], fmt: str, columns: list[str] | None = None, titl
         for row in rows:
             writer.writerow({k: csv_cell(row.get(k)) for k in columns})
         return
-    from rich.console import Console
-    from rich.table import Table
+    from .tables import print_table
 
-    table = Table(title=title, show_lines=False)
-    for col in columns:
-        table.add_column(col, overflow="fold")
-    for row in rows:
-        table.add_row(*(_cell(row.get(c)) for c in columns))
-    Console().print(table)
+    if not rows:
+        click.echo(f"{title}: none" if title else "none")
+        return
+    print_table([[_cell(row.get(c)) for c in columns] for row in rows], columns, title)
 
 
 def csv_cell(value: Any) -> str:

@@ -8,7 +8,7 @@ import sys
 import click
 
 from ..errors import InputError
-from .common import handle_errors, kb_option, main
+from .common import Progress, handle_errors, kb_option, main, workers_option
 
 SKIPPED_EXIT = 10
 
@@ -18,12 +18,12 @@ SKIPPED_EXIT = 10
 @click.option("--format", "fmt", type=click.Choice(["json", "jsonl"]), default=None,
               help="json: one object (one document); jsonl: one object per input line. Default: by input type.")
 @click.option("--explain", is_flag=True, help="Print each sentence with its statements and the reason for each.")
-@click.option("--workers", type=int, default=1, show_default=True, help="Processes for the NLP pipeline.")
+@workers_option
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar on stderr.")
 @kb_option
 @handle_errors
-def extract(path: str, fmt: str | None, explain: bool, workers: int, kb_paths: tuple[str, ...]) -> None:
+def extract(path: str, fmt: str | None, explain: bool, workers: int, quiet: bool, kb_paths: tuple[str, ...]) -> None:
     """Extract actors and statements from PATH (.txt, .md, .json, .jsonl, .html, a feed, .csv, or - for stdin)."""
-    from ..explain import explain as render
     from ..extract import Extractor, extract_stream
     from ..textio import iter_input
 
@@ -36,24 +36,45 @@ def extract(path: str, fmt: str | None, explain: bool, workers: int, kb_paths: t
         items = from_file(Path(path))  # a web page's main text, a feed's entries, a CSV's text column
     else:
         items = iter_input(path, jsonl=jsonl)
+    from ..ingest.sources import known_count
+
     extractor = Extractor(kb_paths)
-    skipped = 0
     many = jsonl is True or str(path).endswith((".jsonl", ".ndjson"))
-    for item in extract_stream(extractor, items, n_process=workers):
-        if isinstance(item, InputError):
-            skipped += 1
-            click.echo(f"claimgraph: skipped: {item}", err=True)
-            if many and not explain:
-                click.echo(json.dumps({"document": None, "error": str(item), "actors": [], "statements": []}))
-                continue
-            if not many:
-                raise item
-            continue
-        if explain:
-            click.echo(render(item))
-        elif many:
-            click.echo(json.dumps(item.contract(), ensure_ascii=False))
-        else:
-            click.echo(json.dumps(item.contract(), ensure_ascii=False, indent=2))
-    if skipped:
+    count = _Count()
+    with Progress(not quiet, None if quiet else known_count([path])) as progress:
+        for item in extract_stream(extractor, items, n_process=workers):
+            count.seen += 1
+            count.skipped += isinstance(item, InputError)
+            progress.update(count)
+            _emit(item, explain, many)
+    if count.skipped:
         sys.exit(SKIPPED_EXIT)
+
+
+class _Count:
+    """What extract has handled, for the progress line."""
+
+    def __init__(self) -> None:
+        self.seen = 0
+        self.skipped = 0
+
+    def progress_text(self) -> str:
+        return f"{self.seen - self.skipped} extracted, {self.skipped} skipped"
+
+
+def _emit(item: object, explain: bool, many: bool) -> None:
+    from ..explain import explain as render
+
+    if isinstance(item, InputError):
+        click.echo(f"claimgraph: skipped: {item}", err=True)
+        if not many:
+            raise item
+        if not explain:
+            click.echo(json.dumps({"document": None, "error": str(item), "actors": [], "statements": []}))
+        return
+    if explain:
+        click.echo(render(item))
+    elif many:
+        click.echo(json.dumps(item.contract(), ensure_ascii=False))  # type: ignore[attr-defined]
+    else:
+        click.echo(json.dumps(item.contract(), ensure_ascii=False, indent=2))  # type: ignore[attr-defined]

@@ -1,5 +1,5 @@
 """Store commands: ``ingest``, the queries (``actor``, ``dossier``, ``claims``, ``contested``, ``network``,
-``timeline``, ``search``), ``export``, ``db`` and ``demo``. Each is a thin layer over claimgraph.store."""
+``timeline``, ``search``), ``export`` and ``demo``. Each is a thin layer over claimgraph.store."""
 
 from __future__ import annotations
 
@@ -13,18 +13,21 @@ import click
 
 from ..errors import OfflineError
 from ..models import EVENT_TYPES, STANCES
-from .common import emit_rows, format_option, handle_errors, kb_option, main
+from .common import Progress, emit_rows, format_option, handle_errors, kb_option, main, workers_option
 
 CLAIM_COLUMNS = ["date", "asserter_name", "stance", "subject_name", "event_type", "object_name", "negated",
                  "sources", "quote", "doc_id", "statement_id"]
+# The terminal's view of a claim: the proposition in one wrapping column, the document in the statement id.
+CLAIM_TABLE = ["date", "asserter_name", "stance", "claim", "sources", "quote", "statement_id"]
 PROP_COLUMNS = ["subject_name", "event_type", "object_name", "negated", "asserts", "denies", "predicts",
                 "speculates", "sources", "first_seen", "last_seen", "contested", "who"]
 PROP_TABLE = ["proposition", "asserts", "denies", "sources", "first_seen", "last_seen", "who"]
 
 
 def db_option(func: Callable) -> Callable:
-    return click.option("--db", "db_path", type=click.Path(dir_okay=False), envvar="CLAIMGRAPH_DB", default=None,
-                        help="Database file (default $CLAIMGRAPH_DB or ./claimgraph.db).")(func)
+    return click.option("--db", "db_path", envvar="CLAIMGRAPH_DB", default=None, metavar="PATH|URL",
+                        help="SQLite file or postgresql://user@host/dbname (default $CLAIMGRAPH_DB or "
+                             "./claimgraph.db).")(func)
 
 
 def date_option(name: str, help_text: str) -> Callable:
@@ -36,11 +39,12 @@ def _day(value: dt.datetime | None) -> dt.date | None:
 
 
 @contextmanager
-def _store(db_path: str | None, read_only: bool = False) -> Iterator[Any]:
-    """The store; a query (``read_only``) refuses a database that does not exist instead of creating one."""
+def _store(db_path: str | None, must_exist: bool = False, read_only: bool = False) -> Iterator[Any]:
+    """The store; with ``must_exist`` (reprocess) a missing database is an error, not created; ``read_only``
+    (queries, export) also writes and creates nothing, so a store on read-only media can be queried."""
     from ..store import open_store
 
-    store = open_store(db_path, create=not read_only)
+    store = open_store(db_path, create=not (must_exist or read_only), read_only=read_only)
     try:
         yield store
     finally:
@@ -71,12 +75,17 @@ class _LazyKB:
 
 
 def _resolve(store: Any, kb: _LazyKB, name: str) -> Any:
+    """The actor a name stands for, said on stderr ("'Islamabad' is Pakistan [PAK], by metonym"); exact stored
+    names first, the knowledge base (loaded only then) for the rest; weak matches refused with suggestions."""
     from ..errors import NotFoundError
 
     try:
-        return store.resolve_actor(name, None)
+        ref = store.resolve_actor(name, None, fuzzy=False)
     except NotFoundError:
-        return store.resolve_actor(name, kb.get())
+        ref = store.resolve_actor(name, kb.get())
+    how = f" ({ref.matched})" if ref.matched and ref.matched != "name" else ""
+    click.echo(f"claimgraph: {name!r} is {ref.name} [{ref.key}]{how}", err=True)
+    return ref
 
 
 def _resolve_many(store: Any, kb: _LazyKB, names: tuple[str, ...]) -> list[str]:
@@ -99,6 +108,19 @@ def _prop_text(prop: Any) -> str:
             f"{prop.object_name or '(no target)'}")
 
 
+def _claim_rows(claims: list[Any], fmt: str) -> tuple[list[dict], list[str] | None]:
+    """Rows and columns for printing claims in ``fmt``."""
+    rows = [c.model_dump(mode="json") for c in claims]
+    if fmt == "json":
+        return rows, None
+    if fmt == "csv":
+        return rows, CLAIM_COLUMNS
+    for row in rows:
+        row["claim"] = (f"{row['subject_name'] or '(someone)'} {'NOT ' if row['negated'] else ''}"
+                        f"{row['event_type']} {row['object_name'] or ''}").strip()
+    return rows, CLAIM_TABLE
+
+
 def _json(value: Any) -> None:
     click.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
 
@@ -107,7 +129,7 @@ def _json(value: Any) -> None:
 @main.command()
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--text-column", default="text", show_default=True, help="CSV column holding the text.")
-@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="NLP processes.")
+@workers_option
 @click.option("--batch-size", default=16, show_default=True, type=click.IntRange(1, 1000))
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar (problems are still reported on stderr).")
 @db_option
@@ -123,55 +145,18 @@ def ingest(inputs: tuple[str, ...], text_column: str, workers: int, batch_size: 
     from ..ingest import ingest as run_ingest
     from ..ingest import iter_documents
 
-    with _store(db_path) as store, _progress(quiet) as progress:
+    from ..ingest.sources import known_count
+
+    total = None if quiet else known_count(inputs)
+    with _store(db_path) as store, Progress(not quiet, total) as progress:
         extractor = Extractor(kb_paths)
 
-        def problem(exc: Exception) -> None:
-            progress.console.print(f"claimgraph: skipped: {exc}", markup=False, highlight=False, soft_wrap=True)
-
         summary = run_ingest(iter_documents(inputs, text_column=text_column), store, extractor, workers=workers,
-                             batch_size=batch_size, on_problem=problem, on_progress=progress.update)
+                             batch_size=batch_size, on_problem=progress.problem, on_progress=progress.update)
     click.echo(summary.line())
     if summary.offline and not summary.stored and not summary.duplicates:
         raise OfflineError(summary.problems[0] if summary.problems else "the network is unreachable")
     sys.exit(summary.exit_code)
-
-
-class _Progress:
-    """A rich progress line on stderr with counts and rate; silent when quiet or not a terminal."""
-
-    def __init__(self, enabled: bool):
-        from rich.console import Console
-
-        self.console = Console(stderr=True)
-        self.enabled = enabled and self.console.is_terminal
-        self._bar: Any = None
-        self._task: Any = None
-
-    def __enter__(self) -> "_Progress":
-        if self.enabled:
-            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-            self._bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                                 console=self.console, transient=True)
-            self._bar.start()
-            self._task = self._bar.add_task("starting", total=None)
-        return self
-
-    def update(self, summary: Any) -> None:
-        if self._bar is not None:
-            rate = summary.seen / summary.seconds if summary.seconds > 0 else 0.0
-            self._bar.update(self._task, description=(
-                f"{summary.stored} stored, {summary.duplicates} duplicate, {summary.skipped} skipped, "
-                f"{summary.statements} statements, {rate:.1f} docs/s"))
-
-    def __exit__(self, *exc: object) -> None:
-        if self._bar is not None:
-            self._bar.stop()
-
-
-def _progress(quiet: bool) -> _Progress:
-    return _Progress(not quiet)
 
 
 # ---- queries -----------------------------------------------------------------------------------------
@@ -286,9 +271,9 @@ def claims(asserter: tuple[str, ...], subject: tuple[str, ...], object_: tuple[s
                           object=_resolve_many(store, kb, object_), event_type=[e.upper() for e in event_type],
                           stance=list(stance), since=_day(since), until=_day(until), min_sources=min_sources,
                           limit=limit)
-        rows = store.claims(flt)
-    emit_rows([c.model_dump(mode="json") for c in rows], fmt, None if fmt == "json" else CLAIM_COLUMNS,
-              title=f"{len(rows)} claim(s)")
+        found = store.claims(flt)
+    rows, columns = _claim_rows(found, fmt)
+    emit_rows(rows, fmt, columns, title=f"{len(found)} claim(s)")
 
 
 @main.command()
@@ -365,9 +350,9 @@ def timeline(name: str, since: dt.datetime | None, until: dt.datetime | None, li
     kb = _LazyKB(kb_paths)
     with _store(db_path, read_only=True) as store:
         ref = _resolve(store, kb, name)
-        rows = store.timeline([ref.key], since=_day(since), until=_day(until), limit=limit)
-    emit_rows([c.model_dump(mode="json") for c in rows], fmt, None if fmt == "json" else CLAIM_COLUMNS,
-              title=f"{ref.name}: {len(rows)} statement(s)")
+        found = store.timeline([ref.key], since=_day(since), until=_day(until), limit=limit)
+    rows, columns = _claim_rows(found, fmt)
+    emit_rows(rows, fmt, columns, title=f"{ref.name}: {len(found)} statement(s)")
 
 
 @main.command()
@@ -383,23 +368,13 @@ def search(text: str, limit: int, db_path: str | None, fmt: str) -> None:
     if fmt == "json":
         _json([h.model_dump(mode="json") for h in hits])
         return
-    rows = [{**h.claim.model_dump(mode="json"), "snippet": h.snippet} for h in hits]
-    emit_rows(rows, fmt, ["date", "asserter_name", "stance", "subject_name", "event_type", "object_name", "snippet",
-                          "doc_id", "statement_id"], title=f"{len(hits)} hit(s)")
-
-
-@main.command()
-@db_option
-@format_option(default="table", choices=("table", "json"))
-@handle_errors
-def db(db_path: str | None, fmt: str) -> None:
-    """Counts of what the store holds and its schema version."""
-    with _store(db_path, read_only=True) as store:
-        stats = store.stats()
-    if fmt == "json":
-        _json(stats.model_dump(mode="json"))
-    else:
-        emit_rows([{"item": k, "value": v} for k, v in stats.model_dump().items()], "table")
+    rows, _ = _claim_rows([h.claim for h in hits], fmt)
+    for row, hit in zip(rows, hits):
+        row["snippet"] = hit.snippet
+    columns = (["date", "asserter_name", "stance", "claim", "snippet", "statement_id"] if fmt == "table" else
+               ["date", "asserter_name", "stance", "subject_name", "event_type", "object_name", "snippet", "doc_id",
+                "statement_id"])
+    emit_rows(rows, fmt, columns, title=f"{len(hits)} hit(s)")
 
 
 # ---- export ------------------------------------------------------------------------------------------
@@ -443,6 +418,39 @@ def export(fmt: str, output: str, since: dt.datetime | None, until: dt.datetime 
                f"{summary.statements} statements, {summary.objects} objects{extra}", err=True)
 
 
+# ---- reprocess ---------------------------------------------------------------------------------------
+@main.command()
+@date_option("--since", "Documents dated on or after (YYYY-MM-DD).")
+@date_option("--until", "Documents dated on or before (YYYY-MM-DD).")
+@click.option("--doc", "doc_ids", multiple=True, help="Only the document with this id (repeatable).")
+@workers_option
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@db_option
+@kb_option
+@handle_errors
+def reprocess(since: dt.datetime | None, until: dt.datetime | None, doc_ids: tuple[str, ...], workers: int,
+              quiet: bool, db_path: str | None, kb_paths: tuple[str, ...]) -> None:
+    """Re-extract stored documents in place (after a knowledge-base or lexicon change): same document ids,
+    each document's statements replaced in one transaction. Exit 10 when some were skipped."""
+    from ..extract import Extractor
+    from ..ingest import SKIPPED_EXIT
+    from ..ingest import reprocess as run_reprocess
+
+    with _store(db_path, must_exist=True) as store:
+        selected = sum(1 for _ in store.iter_documents(since=_day(since), until=_day(until),
+                                                       doc_ids=list(doc_ids) or None))
+        if doc_ids and not selected:
+            from ..errors import NotFoundError
+
+            raise NotFoundError(f"no stored document with id {', '.join(repr(d) for d in doc_ids)}")
+        with Progress(not quiet, selected) as progress:
+            summary = run_reprocess(store, Extractor(kb_paths), since=_day(since), until=_day(until),
+                                    doc_ids=list(doc_ids) or None, workers=workers, on_progress=progress.update,
+                                    on_problem=progress.problem)
+    click.echo(summary.line())
+    sys.exit(SKIPPED_EXIT if summary.skipped else 0)
+
+
 # ---- demo --------------------------------------------------------------------------------------------
 @main.command()
 @click.option("--db", "db_path", default="demo.db", show_default=True, type=click.Path(dir_okay=False),
@@ -455,10 +463,9 @@ def demo(db_path: str, workers: int, quiet: bool, kb_paths: tuple[str, ...]) -> 
     """Ingest the bundled sample reports into ./demo.db and show contested claims, busy pairs and a dossier."""
     from ..demo import run_demo
 
-    with _progress(quiet) as progress:
+    with Progress(not quiet) as progress:
         report = run_demo(db_path, kb_paths=kb_paths, workers=workers, on_progress=progress.update,
-                          on_problem=lambda e: progress.console.print(f"claimgraph: skipped: {e}", markup=False,
-                                                                     soft_wrap=True))
+                          on_problem=progress.problem)
     for note in report.notes:
         click.echo(f"note: {note}")
     click.echo(f"samples: {report.samples}\ndatabase: {report.db} (query it: claimgraph dossier A B --db {report.db})")

@@ -238,15 +238,19 @@ class StixWriter:
         self._emit(obj)
         country = alpha2(actor.country)
         if country and actor.country:
-            loc_id = self._emit(stix.Location(
-                id=stix_id("location", "country", country), name=country_name(actor.country), country=country,
-                created=first_seen, modified=first_seen, created_by_ref=IDENTITY_ID,
-                custom_properties={"x_opencti_location_type": "Country"}))
+            loc_id = self.country(actor.country, first_seen)
             self._emit(stix.Relationship(
                 id=stix_id("relationship", "located-at", sdo_id, loc_id), relationship_type="located-at",
                 source_ref=sdo_id, target_ref=loc_id, created=first_seen, modified=first_seen,
                 created_by_ref=IDENTITY_ID))
         return sdo_id
+
+    def country(self, alpha3: str, first_seen: dt.datetime) -> str:
+        """The one Country location of a real ISO country (an actor's country and a statement's place alike)."""
+        code = alpha2(alpha3)
+        return self._emit(stix.Location(
+            id=stix_id("location", "country", code), name=country_name(alpha3), country=code, created=first_seen,
+            modified=first_seen, created_by_ref=IDENTITY_ID, custom_properties={"x_opencti_location_type": "Country"}))
 
     def speaker(self, key: str, actor: Actor | None, first_seen: dt.datetime) -> str:
         """The identity that signs a claimant's opinions (``created_by_ref`` must be an identity). An armed
@@ -286,6 +290,8 @@ class StixWriter:
         if not country and not has_point:
             return None  # STIX needs a country, a region or coordinates; the name stays in the claim's extension
         kind = location_type(place)
+        if kind == "Country" and country and place.country:
+            return self.country(place.country, first_seen)
         if kind == "Position" and not has_point:
             return None
         key = place.geonameid if place.geonameid is not None else (place.name, place.country, place.latitude,
@@ -299,8 +305,7 @@ class StixWriter:
             extra["administrative_area"] = place.admin1
         if kind == "City":
             extra["city"] = place.name
-        name = country_name(place.country) if kind == "Country" and place.country else place.name
-        return self._emit(stix.Location(id=stix_id("location", "place", key), name=name, created=first_seen,
+        return self._emit(stix.Location(id=stix_id("location", "place", key), name=place.name, created=first_seen,
                                         modified=first_seen, created_by_ref=IDENTITY_ID,
                                         custom_properties={"x_opencti_location_type": kind}, **extra))
 

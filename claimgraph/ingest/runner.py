@@ -51,6 +51,11 @@ class IngestSummary(BaseModel):
     def exit_code(self) -> int:
         return SKIPPED_EXIT if self.skipped else 0
 
+    def progress_text(self) -> str:
+        rate = self.seen / self.seconds if self.seconds > 0 else 0.0
+        return (f"{self.stored} stored, {self.duplicates} duplicate, {self.skipped} skipped, "
+                f"{self.statements} statements, {rate:.1f} docs/s")
+
     def line(self) -> str:
         rate = self.seen / self.seconds if self.seconds > 0 else 0.0
         return (f"{self.stored} stored ({self.near_duplicates} near-duplicate), {self.duplicates} duplicate, "

@@ -51,6 +51,40 @@ def iter_documents(inputs: Iterable[str], text_column: str = "text", stdin: IO[b
                 yield InputError(f"{spec}: no such file or folder")
 
 
+SINGLE_DOCUMENT_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
+_COUNT_LIMIT = 1 << 30  # JSON Lines files up to 1 GiB are counted (one quick pass over the bytes)
+
+
+def known_count(inputs: Iterable[str]) -> int | None:
+    """How many documents ``inputs`` hold, when that is known without reading them as documents: files of one
+    document each, folders of them, and JSON Lines files (their non-empty lines). None as soon as an input's
+    count is unknown (a feed, a CSV, a JSON list, a URL, standard input)."""
+    total = 0
+    for spec in inputs:
+        if spec == "-" or spec.startswith(("http://", "https://")):
+            return None
+        path = Path(spec)
+        files = [p for p in sorted(path.rglob("*")) if p.is_file() and not any(
+            part.startswith(".") for part in p.relative_to(path).parts)] if path.is_dir() else [path]
+        for file in files:
+            suffix = file.suffix.lower()
+            if suffix in SINGLE_DOCUMENT_SUFFIXES:
+                total += 1
+            elif suffix in JSONL_SUFFIXES:
+                try:
+                    if file.stat().st_size > _COUNT_LIMIT:
+                        return None
+                    with file.open("rb") as stream:
+                        total += sum(1 for line in stream if line.strip())
+                except OSError:
+                    return None
+            elif path.is_dir() and suffix not in KNOWN_SUFFIXES:
+                continue  # ignored by the folder reader too
+            else:
+                return None
+    return total
+
+
 def from_directory(folder: Path, text_column: str = "text") -> Iterator[Item]:
     """Every file with a known extension under ``folder``, recursively, in sorted order; hidden files skipped."""
     for path in sorted(folder.rglob("*")):

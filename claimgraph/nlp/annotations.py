@@ -6,10 +6,11 @@ Components declare these in ``assigns``/``requires`` as ``doc._.cg_mentions`` et
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
+from ..lexicon import PredicateEntry, ReportingFrame
 from ..models import Actor, Place, Quantity, TimeExpression
 
 
@@ -28,17 +29,21 @@ class MentionSpan:
 
 @dataclass
 class PredicateMatch:
-    """A lexicon trigger found in the Doc (set by the predicate matcher)."""
+    """A lexicon trigger found in the Doc (set by the predicate matcher).
+
+    ``entry`` and ``frame`` are the typed lexicon entries themselves: what roles and frames read (role
+    prepositions, content stance ...) is read from them, with the defaults of the lexicon models."""
 
     head: int  # token index of the trigger's head word (verb or noun)
     start: int  # token span of the whole trigger expression (may include particles, objects of light verbs)
     end: int
-    entry_id: str  # id of the lexicon entry that matched
-    event_type: str
-    mode: str | None
+    entry_id: str  # id of the event entry, else of the reporting frame
+    event_type: str  # the entry's event; for a frame alone its speech act, or "REPORT"
+    mode: str | None  # may be refined by a consumed noun ("carried out a suicide *bombing*")
     context: list[str]
-    pos: str  # "verb" | "noun" | "adj"
-    extra: dict = field(default_factory=dict)  # entry-specific role hints copied from the lexicon
+    pos: str  # "verb" | "noun" | "adj" | "adp" (a prepositional source frame)
+    entry: PredicateEntry | None = None  # the event entry; None for a reporting frame that is no event
+    frame: ReportingFrame | None = None  # the reporting frame the trigger also is, if any
 
 
 @dataclass

@@ -1,19 +1,21 @@
 """The claimgraph store: documents, actors, mentions, statements and propositions in one database.
 
-    with open_store("claimgraph.db") as store:          # SQLite by default; $CLAIMGRAPH_DB or ./claimgraph.db
+    with open_store("claimgraph.db") as store:          # SQLite file, or a postgresql:// URL; $CLAIMGRAPH_DB
         store.add_result(extraction_result)
         store.propositions(contested_only=True)
 """
 
 from .base import PendingDocument, Store
 from .models import (
-    ActorProfile, ActorRef, AsserterStance, Claim, ClaimFilter, Counterparty, Dossier, DossierEntry, PairCount,
-    Proposition, SearchHit, StoredDocument, StoreStats, TypeStanceCount,
+    ActorHit, ActorProfile, ActorRef, AsserterStance, Claim, ClaimFilter, Counterparty, DocumentHit, DocumentSummary,
+    Dossier, DossierEntry, EdgeCount, EdgeCounts, PairCount, Proposition, SearchHit, StoredDocument, StoreStats,
+    TypeStanceCount,
 )
-from .sql import DB_ENV, DEFAULT_DB, SqlStore, default_db_path, open_store
+from .sql import DB_ENV, DEFAULT_DB, Location, SqlStore, database_spec, is_postgres, locate, open_store
 
 __all__ = [
+    "ActorHit", "DocumentHit", "DocumentSummary", "EdgeCount", "EdgeCounts",
     "ActorProfile", "ActorRef", "AsserterStance", "Claim", "ClaimFilter", "Counterparty", "DB_ENV", "DEFAULT_DB",
-    "Dossier", "DossierEntry", "PairCount", "PendingDocument", "Proposition", "SearchHit", "SqlStore", "Store", "StoredDocument",
-    "StoreStats", "TypeStanceCount", "default_db_path", "open_store",
+    "Dossier", "DossierEntry", "Location", "PairCount", "PendingDocument", "Proposition", "SearchHit", "SqlStore",
+    "Store", "StoredDocument", "StoreStats", "TypeStanceCount", "database_spec", "is_postgres", "locate", "open_store",
 ]

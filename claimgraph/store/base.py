@@ -1,15 +1,16 @@
-"""The store interface callers use; ``SqlStore`` implements it (SQLite now, PostgreSQL later)."""
+"""The store interface callers use; ``SqlStore`` implements it on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
 import datetime as dt
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Iterator, Self
 
-from ..models import Actor, ExtractionResult
+from ..models import Actor, Document, ExtractionResult
 from .models import (
-    ActorProfile, ActorRef, Claim, ClaimFilter, Dossier, PairCount, Proposition, SearchHit, StoredDocument, StoreStats,
+    ActorHit, ActorProfile, ActorRef, Claim, ClaimFilter, DocumentHit, DocumentSummary, Dossier, EdgeCounts, PairCount,
+    Proposition, SearchHit, StoredDocument, StoreStats,
 )
 from .neardup import Signature
 
@@ -28,10 +29,15 @@ class Store(ABC):
     """Documents with their actors, mentions and statements, and the propositions they support or dispute."""
 
     # ---- lifecycle ---------------------------------------------------------------------------------
+    @property
+    @abstractmethod
+    def backend(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+
     @abstractmethod
     def close(self) -> None: ...
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -41,6 +47,10 @@ class Store(ABC):
     @abstractmethod
     def has_document(self, content_hash: str) -> bool:
         """Whether a document with this content hash is stored (ingest skips it without NLP)."""
+
+    def existing_hashes(self, content_hashes: list[str]) -> set[str]:
+        """Those of ``content_hashes`` that are stored (one query for a batch, where a backend can)."""
+        return {h for h in content_hashes if self.has_document(h)}
 
     @abstractmethod
     def add_result(self, result: ExtractionResult, content_hash: str | None = None,
@@ -59,6 +69,11 @@ class Store(ABC):
         return [self.add_result(p.result, p.content_hash, p.signature, p.related) for p in batch]
 
     @abstractmethod
+    def replace_result(self, pk: int, result: ExtractionResult, related: list[Actor] | None = None) -> StoredDocument:
+        """Replace what extraction found in stored document ``pk`` (same id and text) by ``result``, in one
+        transaction; the document keeps its id, duplicate group and anything else keyed by it (judgements)."""
+
+    @abstractmethod
     def delete_document(self, doc_id: str) -> int:
         """Remove the documents with this id and everything extracted from them; returns how many."""
 
@@ -73,11 +88,18 @@ class Store(ABC):
         """The stored documents rebuilt as ExtractionResult objects, in ingest order."""
 
     @abstractmethod
+    def iter_documents(self, since: dt.date | None = None, until: dt.date | None = None,
+                       doc_ids: list[str] | None = None) -> Iterator[tuple[int, Document]]:
+        """The stored documents (pk, Document) in ingest order, without what was extracted from them."""
+
+    @abstractmethod
     def stats(self) -> StoreStats: ...
 
     @abstractmethod
-    def resolve_actor(self, name: str, kb: object | None = None) -> ActorRef:
-        """An actor by id or any name, through the knowledge base and the stored actors; NotFoundError if none."""
+    def resolve_actor(self, name: str, kb: object | None = None, fuzzy: bool = True) -> ActorRef:
+        """An actor by id or any name, through the stored actors and the knowledge base, saying in ``matched``
+        how it matched. A name that is only roughly like an actor's is NotFoundError, whose message suggests
+        the closest ("did you mean"); ``fuzzy=False`` tries exact names only."""
 
     @abstractmethod
     def actor_scope(self, key: str, kb: object | None = None, family: bool = True) -> list[str]:
@@ -88,7 +110,7 @@ class Store(ABC):
 
     @abstractmethod
     def propositions(self, contested_only: bool = False, min_sources: int = 0, limit: int = 50,
-                     actor: list[str] | None = None) -> list[Proposition]: ...
+                     actor: list[str] | None = None, offset: int = 0) -> list[Proposition]: ...
 
     @abstractmethod
     def dossier(self, a: ActorRef, b: ActorRef, a_scope: list[str], b_scope: list[str],
@@ -99,10 +121,29 @@ class Store(ABC):
 
     @abstractmethod
     def timeline(self, keys: list[str], since: dt.date | None = None, until: dt.date | None = None,
-                 limit: int = 500) -> list[Claim]: ...
+                 limit: int = 500, offset: int = 0) -> list[Claim]: ...
 
     @abstractmethod
     def search(self, text: str, limit: int = 20) -> list[SearchHit]: ...
 
     @abstractmethod
     def busiest_pairs(self, limit: int = 10) -> list[PairCount]: ...
+
+    # ---- browsing (the workbench) ------------------------------------------------------------------
+    @abstractmethod
+    def documents(self, since: dt.date | None = None, until: dt.date | None = None, limit: int = 50,
+                  offset: int = 0) -> list[DocumentSummary]:
+        """Stored documents, newest first (undated last), without their text."""
+
+    @abstractmethod
+    def search_documents(self, text: str, limit: int = 20) -> list[DocumentHit]:
+        """Documents whose title or text holds every word of ``text``, best first, with a snippet."""
+
+    @abstractmethod
+    def search_actors(self, text: str, limit: int = 20) -> list[ActorHit]:
+        """Stored actors with a name, alias or metonym containing ``text`` (normalized), exact names first."""
+
+    @abstractmethod
+    def edge_counts(self, flt: ClaimFilter, limit: int = 20_000) -> EdgeCounts:
+        """Statements with both subject and object among those ``flt`` selects (its ``limit`` and ``offset``
+        aside), counted per (subject, object, stance, event type), the ``limit`` largest counts."""

@@ -26,6 +26,9 @@ class ActorRef(_Row):
     name: str
     type: str | None = None
     provisional: bool = False
+    # How a name resolved to this actor ("id", "alias", "metonym", "close to 'Lashkar-e-Taiba' (93%)"), so the
+    # CLI can say so; None when built from a key.
+    matched: str | None = None
 
 
 class ClaimFilter(_Row):
@@ -37,7 +40,9 @@ class ClaimFilter(_Row):
     since: dt.date | None = None
     until: dt.date | None = None
     min_sources: int = 0
+    min_confidence: float = 0.0  # statements extracted with at least this confidence
     limit: int = 100
+    offset: int = 0  # rows of the ordered result to skip (pages of a listing)
 
 
 class Claim(_Row):
@@ -63,6 +68,12 @@ class Claim(_Row):
     start: int
     end: int
     trigger: str
+    trigger_start: int | None = None  # the trigger's character span in the document
+    trigger_end: int | None = None
+    subject_text: str | None = None  # the words of the text naming the subject, object and asserter
+    object_text: str | None = None
+    asserter_text: str | None = None
+    rule: str | None = None  # the rule that produced the statement
     confidence: float
     parent: str | None = None
     proposition: str
@@ -158,7 +169,8 @@ class SearchHit(_Row):
 
 
 class StoreStats(_Row):
-    path: str
+    path: str  # the file, or the PostgreSQL URL without its password
+    backend: str = "sqlite"  # sqlite | postgresql
     schema_version: int
     documents: int
     duplicate_groups: int
@@ -167,3 +179,43 @@ class StoreStats(_Row):
     statements: int
     propositions: int
     contested: int
+
+
+class DocumentSummary(_Row):
+    """A stored document without its text, for listings."""
+
+    pk: int
+    doc_id: str
+    title: str | None = None
+    date: dt.date | None = None
+    source: str | None = None
+    url: str | None = None
+    dup_group: int
+    statements: int
+
+
+class DocumentHit(_Row):
+    document: DocumentSummary
+    snippet: str
+
+
+class ActorHit(_Row):
+    actor: ActorRef
+    matched: str  # the stored name or alias that matched
+
+
+class EdgeCount(_Row):
+    """Statements of one (subject, object, stance, event type) among those a ``ClaimFilter`` selects."""
+
+    subject: str
+    object: str
+    stance: str
+    event_type: str
+    statements: int
+    first: dt.date | None = None  # earliest and latest document date
+    last: dt.date | None = None
+
+
+class EdgeCounts(_Row):
+    edges: list[EdgeCount]
+    actors: list[ActorRef]  # every actor on an edge

@@ -11,10 +11,10 @@ import datetime as dt
 from collections import Counter, defaultdict
 from typing import Iterable
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select, true
 from sqlalchemy.engine import Connection, Engine
 
-from ..errors import NotFoundError
+from ..errors import InputError, NotFoundError
 from ..kb import normalize_name
 from ..models import AUTHOR
 from . import schema as t
@@ -24,15 +24,40 @@ from .models import (
     Proposition, SearchHit, TypeStanceCount,
 )
 
+MAX_SEARCH_CHARS = 2000
+
 S, D, P, A = t.statements.c, t.documents.c, t.propositions.c, t.actors.c
+MAX_NAME_CHARS = 300  # a name longer than this is not a name (and would make a LIKE pattern too complex)
+CLOSE_ENOUGH = 90  # edit-distance ratio at which a spelling is taken as the name ("Lashkar-e-Toiba")
+SUGGESTED = 50  # ... and at which a name is worth suggesting ("did you mean")
+_NAME_RANKS = ("name", "alias", "exact alias", "metonym")  # actor_names.rank
 _CLAIM_COLUMNS = (S.pk, S.sid, D.doc_id, D.title, S.date, D.source, D.url, S.asserter_key, S.stance, S.subject_key,
                   S.event_type, S.mode, S.object_key, S.negated, S.quote, S.start, S.end, S.trigger,
+                  S.trigger_start, S.trigger_end, S.subject_text, S.object_text, S.asserter_text, S.rule,
                   S.confidence, S.parent, P.key, P.n_sources, S.doc_pk)
 
 
 def _claim_select() -> Select:
     return select(*_CLAIM_COLUMNS).join_from(t.statements, t.documents, S.doc_pk == D.pk).join(
         t.propositions, S.prop_pk == P.pk)
+
+
+def claim_conditions(flt: ClaimFilter) -> list:
+    """The WHERE conditions of a claim filter, over statements joined to propositions (for min_sources)."""
+    conditions = []
+    for column, values in ((S.asserter_key, flt.asserter), (S.subject_key, flt.subject),
+                           (S.object_key, flt.object), (S.event_type, flt.event_type), (S.stance, flt.stance)):
+        if values:
+            conditions.append(column.in_(values))
+    if flt.since:
+        conditions.append(S.date >= flt.since)
+    if flt.until:
+        conditions.append(S.date <= flt.until)
+    if flt.min_sources:
+        conditions.append(P.n_sources >= flt.min_sources)
+    if flt.min_confidence:
+        conditions.append(S.confidence >= flt.min_confidence)
+    return conditions
 
 
 class QueryMixin:
@@ -57,48 +82,101 @@ class QueryMixin:
                   subject_name=names.get(r.subject_key, r.subject_key) if r.subject_key else None,
                   event_type=r.event_type, mode=r.mode, object=r.object_key,
                   object_name=names.get(r.object_key, r.object_key) if r.object_key else None, negated=r.negated,
-                  quote=r.quote, start=r.start, end=r.end, trigger=r.trigger, confidence=r.confidence,
+                  quote=r.quote, start=r.start, end=r.end, trigger=r.trigger, trigger_start=r.trigger_start,
+                  trigger_end=r.trigger_end, subject_text=r.subject_text, object_text=r.object_text,
+                  asserter_text=r.asserter_text, rule=r.rule, confidence=r.confidence,
                   parent=r.parent, proposition=r.key, sources=r.n_sources)
             for r in rows
         ]
 
     # ---- actors ------------------------------------------------------------------------------------
-    def resolve_actor(self, name: str, kb: object | None = None) -> ActorRef:
-        """Stored key, then any stored name/alias/metonym, then the knowledge base (exact, then fuzzy)."""
+    def resolve_actor(self, name: str, kb: object | None = None, fuzzy: bool = True) -> ActorRef:
+        """Stored key, then any stored name/alias/metonym, then the knowledge base (id, any name, then a close
+        spelling). ``matched`` says which. A spelling that is only roughly close is not taken: NotFoundError,
+        with the closest names as "did you mean" suggestions. ``fuzzy=False`` tries exact names only."""
         text = name.strip()
+        if not text:
+            raise NotFoundError("an actor name is empty")
+        if len(text) > MAX_NAME_CHARS:
+            raise NotFoundError(f"an actor name of {len(text):,} characters is too long (at most {MAX_NAME_CHARS})")
+        if text == AUTHOR:
+            return ActorRef(key=AUTHOR, name="author", matched="the report's own voice")
         key = normalize_name(text)
         N = t.actor_names.c
         with self.engine.connect() as conn:
-            def stored(where, *order) -> ActorRef | None:  # noqa: ANN001
+            def stored(where, matched: str, *order) -> ActorRef | None:  # noqa: ANN001
                 query = select(A.key, A.name, A.type, A.provisional).where(where)
                 rows = conn.execute(query.order_by(*order, A.provisional, A.key).limit(1)).all()
                 return ActorRef(key=rows[0].key, name=rows[0].name, type=rows[0].type,
-                                provisional=rows[0].provisional) if rows else None
+                                provisional=rows[0].provisional, matched=matched) if rows else None
 
-            def from_kb(actor_id: str) -> ActorRef:
+            def from_kb(actor_id: str, matched: str) -> ActorRef:
                 actor = kb.get(actor_id)  # type: ignore[union-attr]
-                return stored(A.key == actor_id) or ActorRef(key=actor.id, name=actor.name, type=actor.type)
+                found = stored(A.key == actor_id, matched)
+                return found or ActorRef(key=actor.id, name=actor.name, type=actor.type, matched=matched)
 
-            if text == AUTHOR:
-                return ActorRef(key=AUTHOR, name="author")
-            found = stored(A.key == text)
+            found = stored(A.key == text, "id")
             if found is None and key:
-                ranked = select(N.actor_key).where(N.name_key == key).order_by(N.rank, N.actor_key).limit(1)
-                actor_key = conn.execute(ranked).scalar()
-                found = stored(A.key == actor_key) if actor_key else None
+                ranked = conn.execute(select(N.actor_key, N.rank).where(N.name_key == key)
+                                      .order_by(N.rank, N.actor_key).limit(1)).first()
+                if ranked is not None:
+                    found = stored(A.key == ranked[0], _NAME_RANKS[min(ranked[1], len(_NAME_RANKS) - 1)])
             if found is None and kb is not None:
                 if kb.get(text) is not None:  # type: ignore[attr-defined]
-                    found = from_kb(text)
+                    found = from_kb(text, "knowledge-base id")
                 elif entries := kb.lookup(text):  # type: ignore[attr-defined]
-                    found = from_kb(entries[0].actor_id)
-                elif (hits := kb.search(text, limit=1)) and hits[0][2] >= 88:  # type: ignore[attr-defined]
-                    found = from_kb(hits[0][0].id)
-            if found is None and key:
-                found = stored(A.name_key.like(f"%{key}%"))
+                    found = from_kb(entries[0].actor_id, f"knowledge-base {entries[0].kind}")
             if found is not None:
                 return found
-        raise NotFoundError(f"no actor named {name!r} in the store or the knowledge base "
-                            f"(try: claimgraph actors search {name!r})")
+            if not fuzzy:
+                raise NotFoundError(f"no actor named {name!r}")
+            candidates = self._close_names(conn, key, kb)
+        best = candidates[0] if candidates else None
+        runner_up = candidates[1][0] if len(candidates) > 1 else 0.0
+        if best and best[0] >= CLOSE_ENOUGH and len(key) >= 5 and best[0] - runner_up >= 3:
+            score, actor_key, actor_name, matched_name = best
+            if kb is not None and kb.get(actor_key) is not None:  # type: ignore[attr-defined]
+                return self.resolve_actor(actor_key, kb).model_copy(
+                    update={"matched": f"close to {matched_name!r} ({score:.0f}%)"})
+            return ActorRef(key=actor_key, name=actor_name, matched=f"close to {matched_name!r} ({score:.0f}%)")
+        hint = ""
+        if candidates:
+            hint = "; did you mean: " + ", ".join(
+                f"{n} [{k}]" + (f" (as {m!r})" if normalize_name(m) != normalize_name(n) else "")
+                for _, k, n, m in candidates[:5]) + "?"
+        raise NotFoundError(f"no actor named {name!r} in the store or the knowledge base{hint} "
+                            f"(search: claimgraph actors search {text[:60]!r})")
+
+    def _close_names(self, conn: Connection, key: str, kb: object | None) -> list[tuple[float, str, str, str]]:
+        """(score, actor key, actor name, the name that was close), best first: knowledge-base names near in
+        spelling and stored names containing the words given. The score is a plain edit-distance ratio of the
+        whole names, so a short alias that happens to occur inside the query does not score high."""
+        from rapidfuzz import fuzz
+
+        if not key:
+            return []
+        found: dict[str, tuple[float, str, str, str]] = {}
+
+        def consider(actor_key: str, actor_name: str, matched: str) -> None:
+            score = float(fuzz.ratio(key, normalize_name(matched)))
+            if actor_key not in found or found[actor_key][0] < score:
+                found[actor_key] = (score, actor_key, actor_name, matched)
+
+        if kb is not None:
+            for actor, matched, _ in kb.search(key, limit=10):  # type: ignore[attr-defined]
+                consider(actor.id, actor.name, matched)
+        words = [w for w in key.split() if len(w) >= 3][:5]
+        N = t.actor_names.c
+        if words:
+            # LIKE wildcards in the user's words are escaped: "_" is a letter here, not "any character"
+            likes = [N.name_key.like("%" + w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",
+                                     escape="\\") for w in words]
+            rows = conn.execute(select(A.key, A.name, N.name_key)
+                                .join_from(t.actor_names, t.actors, N.actor_key == A.key)
+                                .where(or_(*likes)).order_by(N.rank, A.key).limit(20)).all()
+            for row in rows:
+                consider(row[0], row[1], row[2])
+        return sorted((c for c in found.values() if c[0] >= SUGGESTED), key=lambda c: (-c[0], c[1]))
 
     def actor_scope(self, key: str, kb: object | None = None, family: bool = True) -> list[str]:
         """The actor plus its ancestors and descendants (knowledge-base ``parent`` links, as stored)."""
@@ -130,26 +208,17 @@ class QueryMixin:
 
     # ---- claims and propositions -------------------------------------------------------------------
     def claims(self, flt: ClaimFilter) -> list[Claim]:
-        query = _claim_select()
-        for column, values in ((S.asserter_key, flt.asserter), (S.subject_key, flt.subject),
-                               (S.object_key, flt.object), (S.event_type, flt.event_type), (S.stance, flt.stance)):
-            if values:
-                query = query.where(column.in_(values))
-        if flt.since:
-            query = query.where(S.date >= flt.since)
-        if flt.until:
-            query = query.where(S.date <= flt.until)
-        if flt.min_sources:
-            query = query.where(P.n_sources >= flt.min_sources)
-        query = query.order_by(S.date.desc(), S.pk.desc()).limit(flt.limit)
+        query = _claim_select().where(*claim_conditions(flt))
+        # NULL dates last, as SQLite sorts them; the PostgreSQL indexes are declared in this order (schema.py).
+        query = query.order_by(S.date.desc().nulls_last(), S.pk.desc()).limit(flt.limit).offset(flt.offset)
         with self.engine.connect() as conn:
             return self._claims(conn, conn.execute(query).all())
 
     def propositions(self, contested_only: bool = False, min_sources: int = 0, limit: int = 50,
-                     actor: list[str] | None = None) -> list[Proposition]:
+                     actor: list[str] | None = None, offset: int = 0) -> list[Proposition]:
         query = select(t.propositions)
         if contested_only:
-            query = query.where(P.contested.is_(True))  # implies statements, and keeps to the index
+            query = query.where(P.contested == true())  # implies statements, and keeps to the index
         else:
             query = query.where(P.n_statements > 0)
         if min_sources:
@@ -159,7 +228,7 @@ class QueryMixin:
         # Disputes over who did what to whom first ("X attacked (someone)" lumps different events together),
         # then the best-sourced; the order matches ix_propositions_contested so no sort is needed.
         order = [P.complete.desc(), P.n_sources.desc(), P.n_statements.desc(), P.pk.desc()]
-        query = query.order_by(*order).limit(limit)
+        query = query.order_by(*order).limit(limit).offset(offset)
         with self.engine.connect() as conn:
             return self._propositions(conn, conn.execute(query).all())
 
@@ -187,7 +256,7 @@ class QueryMixin:
             rows = []
             for subj, obj in ((a_scope, b_scope), (b_scope, a_scope)):
                 rows += conn.execute(_claim_select().where(S.subject_key.in_(subj), S.object_key.in_(obj))
-                                     .order_by(S.date, S.pk).limit(limit)).all()
+                                     .order_by(S.date.asc().nulls_first(), S.pk).limit(limit)).all()
             seen, unique = set(), []
             for r in rows:
                 if r.pk not in seen:
@@ -274,8 +343,9 @@ class QueryMixin:
         )
 
     def timeline(self, keys: list[str], since: dt.date | None = None, until: dt.date | None = None,
-                 limit: int = 500) -> list[Claim]:
+                 limit: int = 500, offset: int = 0) -> list[Claim]:
         rows: dict[int, object] = {}
+        wanted = limit + offset  # the first rows of each role's list cover the first rows of their union
         with self.engine.connect() as conn:
             for column in (S.subject_key, S.object_key, S.asserter_key):
                 query = _claim_select().where(column.in_(keys))
@@ -283,13 +353,15 @@ class QueryMixin:
                     query = query.where(S.date >= since)
                 if until:
                     query = query.where(S.date <= until)
-                for r in conn.execute(query.order_by(S.date, S.pk).limit(limit)):
+                for r in conn.execute(query.order_by(S.date.asc().nulls_first(), S.pk).limit(wanted)):
                     rows[r.pk] = r
-            ordered = sorted(rows.values(),
-                             key=lambda r: (r.date or dt.date.min, r.pk))[:limit]  # type: ignore[attr-defined]
+            ordered = sorted(rows.values(), key=lambda r: (r.date or dt.date.min, r.pk))  # type: ignore[attr-defined]
+            ordered = ordered[offset:wanted]
             return self._claims(conn, ordered)
 
     def search(self, text: str, limit: int = 20) -> list[SearchHit]:
+        if len(text) > MAX_SEARCH_CHARS:
+            raise InputError(f"a search of {len(text):,} characters is too long (at most {MAX_SEARCH_CHARS:,})")
         with self.engine.connect() as conn:
             hits = self.dialect.search_statements(conn, text, limit)
             if not hits:

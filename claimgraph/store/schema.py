@@ -1,28 +1,33 @@
-"""Tables (SQLAlchemy Core) and the versioned migrations that create and evolve them.
+"""Tables (SQLAlchemy Core): the latest schema, each table, column and index marked with the version that added it.
 
-Migrations are a list of functions; ``MIGRATIONS[i]`` brings the schema from version ``i`` to ``i + 1``. Each
-runs in the transaction that records the new version, so a failed migration leaves the old schema intact.
-Full-text indexes are backend-specific and come from the ``Dialect`` helper (see sqlite.py).
+``info={"since": N}`` on a table, column or index says that schema version N added it (no mark: version 1).
+``migrations.py`` turns those marks into the steps that create and upgrade a database, so adding a table (say the
+review judgements) is: declare it here with the next version, and nothing else. A column added to an existing
+table must be nullable or have a server default, with no unique or foreign key: what ``ALTER TABLE ADD COLUMN``
+can do on both SQLite and PostgreSQL (``tests/test_store.py`` checks the rule).
+
+Keys are 64-bit on PostgreSQL (``BIGSERIAL``) and SQLite's ``INTEGER PRIMARY KEY`` (the rowid) on SQLite.
+Indexes that serve "newest first" and "oldest first" listings differ by backend only in how NULL dates sort:
+SQLite puts NULL first in ascending order, PostgreSQL last; the PostgreSQL indexes are declared ``date DESC NULLS
+LAST, pk DESC`` so that both orders the queries use (and SQLite's placement of undated statements) are index scans.
 """
 
 from __future__ import annotations
 
-from typing import Callable
-
 from sqlalchemy import (
-    JSON, BigInteger, Boolean, Column, Connection, Date, DateTime, Float, ForeignKey, Index, Integer, LargeBinary,
-    MetaData, String, Table, Text, select,
+    JSON, BigInteger, Boolean, Column, Date, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, MetaData,
+    PrimaryKeyConstraint, String, Table, Text,
 )
 
-from .dialects import Dialect
-
 metadata = MetaData()
+# A row key or a reference to one: BIGINT on PostgreSQL, the rowid alias INTEGER on SQLite.
+Key = BigInteger().with_variant(Integer, "sqlite")
 
 schema_version = Table("schema_version", metadata, Column("version", Integer, nullable=False))
 
 documents = Table(
     "documents", metadata,
-    Column("pk", Integer, primary_key=True),
+    Column("pk", Key, primary_key=True),
     Column("doc_id", String, nullable=False, index=True),
     Column("content_hash", String(64), nullable=False, unique=True),
     Column("title", Text),
@@ -31,7 +36,7 @@ documents = Table(
     Column("source", Text),
     Column("url", Text),
     Column("text", Text, nullable=False),
-    Column("dup_group", Integer, nullable=False, index=True),
+    Column("dup_group", Key, nullable=False, index=True),
     Column("minhash", LargeBinary),
     Column("ingested_at", DateTime),
 )
@@ -61,7 +66,7 @@ actor_names = Table(
 # The actors exactly as extraction listed them for a document (dated names and types, provisional ids).
 doc_actors = Table(
     "doc_actors", metadata,
-    Column("doc_pk", Integer, ForeignKey("documents.pk"), primary_key=True),
+    Column("doc_pk", Key, ForeignKey("documents.pk"), primary_key=True),
     Column("pos", Integer, primary_key=True),
     Column("actor_key", String, nullable=False, index=True),
     Column("data", JSON, nullable=False),
@@ -69,8 +74,8 @@ doc_actors = Table(
 
 mentions = Table(
     "mentions", metadata,
-    Column("pk", Integer, primary_key=True),
-    Column("doc_pk", Integer, ForeignKey("documents.pk"), nullable=False, index=True),
+    Column("pk", Key, primary_key=True),
+    Column("doc_pk", Key, ForeignKey("documents.pk"), nullable=False, index=True),
     Column("pos", Integer, nullable=False),
     Column("start", Integer, nullable=False),
     Column("end", Integer, nullable=False),
@@ -84,7 +89,7 @@ mentions = Table(
 
 propositions = Table(
     "propositions", metadata,
-    Column("pk", Integer, primary_key=True),
+    Column("pk", Key, primary_key=True),
     Column("key", Text, nullable=False, unique=True),
     Column("subject_key", String),
     Column("event_type", String, nullable=False),
@@ -112,8 +117,8 @@ propositions = Table(
 
 statements = Table(
     "statements", metadata,
-    Column("pk", Integer, primary_key=True),
-    Column("doc_pk", Integer, ForeignKey("documents.pk"), nullable=False),
+    Column("pk", Key, primary_key=True),
+    Column("doc_pk", Key, ForeignKey("documents.pk"), nullable=False),
     Column("pos", Integer, nullable=False),
     Column("sid", String, nullable=False),
     Column("asserter", String, nullable=False),
@@ -143,56 +148,65 @@ statements = Table(
     Column("object_text", Text),
     Column("asserter_text", Text),
     Column("extra", JSON),  # fields added to Statement after this schema; kept so results rebuild whole
-    Column("prop_pk", Integer, ForeignKey("propositions.pk"), nullable=False),
+    Column("prop_pk", Key, ForeignKey("propositions.pk"), nullable=False),
     Column("date", Date),  # the document's date, copied here so date filters need no join
-    Column("dup_group", Integer, nullable=False),
+    Column("dup_group", Key, nullable=False),
     Index("ix_statements_doc", "doc_pk", "sid"),
-    Index("ix_statements_pair", "subject_key", "object_key", "date"),
-    Index("ix_statements_subject", "subject_key", "date"),
-    Index("ix_statements_object", "object_key", "date"),
-    Index("ix_statements_asserter", "asserter_key", "date"),
-    Index("ix_statements_event", "event_type", "date"),
-    Index("ix_statements_stance", "stance", "date"),
     # Covers the per-proposition refresh and the asserter summary: both read only this index.
     Index("ix_statements_prop", "prop_pk", "stance", "asserter_key", "dup_group", "date"),
-    Index("ix_statements_date", "date"),
 )
+
+
+def _dated_indexes(table: Table, indexes: dict[str, tuple[str, ...]]) -> None:
+    """Indexes on (columns..., date) for "newest first" and "oldest first" listings, per backend (see above)."""
+    c = table.c
+    for name, columns in indexes.items():
+        # Columns, not names: an Index of bare names is attached to no table and never created.
+        Index(name, *(c[x] for x in columns), c.date).ddl_if(dialect="sqlite")
+        Index(name, *(c[x] for x in columns), c.date.desc().nulls_last(), c.pk.desc()).ddl_if(dialect="postgresql")
+
+
+_dated_indexes(statements, {
+    "ix_statements_pair": ("subject_key", "object_key"), "ix_statements_subject": ("subject_key",),
+    "ix_statements_object": ("object_key",), "ix_statements_asserter": ("asserter_key",),
+    "ix_statements_event": ("event_type",), "ix_statements_stance": ("stance",), "ix_statements_date": (),
+})
 
 # MinHash LSH bands of each document, so near-duplicates are found across runs with an index lookup.
 lsh_bands = Table(
     "lsh_bands", metadata,
     Column("band_key", BigInteger, nullable=False, index=True),
-    Column("doc_pk", Integer, ForeignKey("documents.pk"), nullable=False),
+    Column("doc_pk", Key, ForeignKey("documents.pk"), nullable=False),
 )
 
-SCHEMA_TABLES = [schema_version, documents, actors, actor_names, doc_actors, mentions, propositions, statements,
-                 lsh_bands]
+# What extraction derived from a document, rewritten whole when the document is re-extracted
+# (``Store.replace_result``). A table keyed by document that is *not* listed here is kept across
+# re-extraction: the planned ``judgements`` (keyed by document, character span and proposition key, never by
+# statement pk, so a judgement still finds its statement after the statements are rebuilt) belongs there.
+EXTRACTION_TABLES = [mentions, doc_actors, statements]
 
+# ---- version 2: per-feed state of `claimgraph watch` ---------------------------------------------------
+feeds = Table(
+    "feeds", metadata,
+    Column("url", Text, primary_key=True),
+    Column("title", Text),
+    Column("etag", Text),  # validators of the last 200 response, sent back as If-None-Match / If-Modified-Since
+    Column("last_modified", Text),
+    Column("polled_at", DateTime),
+    Column("ok_at", DateTime),  # last poll that worked (200 or 304)
+    Column("failures", Integer, nullable=False, default=0),  # consecutive failed polls: the back-off exponent
+    Column("error", Text),  # the last failure, as reported
+    Column("next_poll_at", DateTime),
+    Column("entries", Integer, nullable=False, default=0),  # entries seen so far
+    info={"since": 2},
+)
 
-def _v1_initial(conn: Connection, dialect: Dialect) -> None:
-    metadata.create_all(conn, tables=SCHEMA_TABLES)
-    dialect.create_fulltext(conn)
-
-
-Migration = Callable[[Connection, Dialect], None]
-MIGRATIONS: list[Migration] = [_v1_initial]
-LATEST = len(MIGRATIONS)
-
-
-def current_version(conn: Connection) -> int:
-    from sqlalchemy import inspect
-
-    if not inspect(conn).has_table("schema_version"):
-        return 0
-    value = conn.execute(select(schema_version.c.version)).scalar()
-    return int(value or 0)
-
-
-def migrate(conn: Connection, dialect: Dialect) -> int:
-    """Apply every migration after the database's version; returns the version reached."""
-    version = current_version(conn)
-    for index in range(version, LATEST):
-        MIGRATIONS[index](conn, dialect)
-        conn.execute(schema_version.delete())
-        conn.execute(schema_version.insert().values(version=index + 1))
-    return max(version, LATEST)
+# Entries already handled (ingested, or reported and skipped), so a poll fetches only the new ones' pages.
+feed_entries = Table(
+    "feed_entries", metadata,
+    Column("feed_url", Text, ForeignKey("feeds.url"), nullable=False),
+    Column("entry_key", Text, nullable=False),  # the entry's id (guid), else its link, else title + date
+    Column("seen_at", DateTime, nullable=False),
+    PrimaryKeyConstraint("feed_url", "entry_key"),
+    info={"since": 2},
+)

@@ -19,6 +19,16 @@ from ..syntax import conjuncts, phrase_text, prep_objects
 from ..wordclasses import word_classes
 
 RELATIVE_PRONOUNS = ("which", "who", "that", "whom", "whose")
+# What a resolution step costs: the factor an argument's confidence is multiplied by when its actor is reached
+# through the phrase instead of being named by it. (Where the phrase is, and what that costs, is the role rules'
+# business: data/lexicon/role_patterns.yaml.)
+RESOLUTION_CONFIDENCE = {
+    "relative": 0.95,  # "the group which attacked": the antecedent of the relative pronoun
+    "member": 0.9,  # "ISKP fighters", "envoys from X": the organisation of its members
+    "possessor": 0.8,  # "its training camps": the owner of the target
+    "possessor-deep": 0.75,  # "the last ISIS group bastion": an owner deeper in the compound
+    "possessor-demonym": 0.7,  # "the Russian building": the country of the demonym
+}
 
 
 @dataclass
@@ -39,7 +49,7 @@ def resolve(doc: Doc, token: Token, rule: str, confidence: float = 1.0, depth: i
         return Arg(token.i, mention.actor_id, phrase_text(token), rule, confidence * mention.confidence)
     if depth < 3 and token.lower_ in RELATIVE_PRONOUNS and token.head.dep_ in ("relcl", "acl"):
         antecedent = token.head.head
-        arg = resolve(doc, antecedent, "relative", confidence * 0.95, depth + 1)
+        arg = resolve(doc, antecedent, "relative", confidence * RESOLUTION_CONFIDENCE["relative"], depth + 1)
         if arg.actor_id:
             return arg
     for child in token.children:
@@ -61,17 +71,20 @@ def resolve(doc: Doc, token: Token, rule: str, confidence: float = 1.0, depth: i
         for source in prep_objects(token, ("from", "of")):
             m = mention_at(doc, source.i)
             if m and m.actor_id:
-                return Arg(token.i, m.actor_id, phrase_text(token), rule + "+member", confidence * 0.9 * m.confidence)
+                return Arg(token.i, m.actor_id, phrase_text(token), rule + "+member",
+                           confidence * RESOLUTION_CONFIDENCE["member"] * m.confidence)
     # "the Pakistan Army" is one mention; "ISKP fighters" is a mention inside a larger phrase.
     compound = [c for c in token.lefts if c.dep_ in ("compound", "amod", "nmod")]
     for child in compound:
         m = mention_at(doc, child.i)
         if m and m.actor_id and token.pos_ in ("NOUN", "PROPN") and token.lemma_.lower() in word_classes().member:
-            return Arg(token.i, m.actor_id, phrase_text(token), rule + "+member", confidence * 0.9 * m.confidence)
+            return Arg(token.i, m.actor_id, phrase_text(token), rule + "+member",
+                       confidence * RESOLUTION_CONFIDENCE["member"] * m.confidence)
     return Arg(token.i, None, phrase_text(token), rule, confidence)
 
 
 def resolve_all(doc: Doc, tokens: list[Token], rule: str, confidence: float = 1.0) -> list[Arg]:
+    """An Arg for each token and each token coordinated with it (those record ``+conj``)."""
     args: list[Arg] = []
     for token in tokens:
         for conj in conjuncts(token):
@@ -92,22 +105,23 @@ def possessor_fallback(doc: Doc, arg: Arg) -> Arg:
         if child.dep_ == "amod" and kb is not None and child.text[:1].isupper():
             country = next((e.actor_id for e in kb.lookup(child.text) if e.kind == "demonym"), None)
             if country:
-                return Arg(arg.token, country, arg.text, "possessor-demonym", arg.confidence * 0.7)
+                return Arg(arg.token, country, arg.text, "possessor-demonym",
+                           arg.confidence * RESOLUTION_CONFIDENCE["possessor-demonym"])
     for child in token.children:
         # "its training camps", "the army's convoy", and "two TTP camps": what belongs to an actor stands for it
         if child.dep_ == "poss" or (child.dep_ == "compound" and mention_at(doc, child.i)):
-            owner = resolve(doc, child, "possessor", 0.8)
+            owner = resolve(doc, child, "possessor", RESOLUTION_CONFIDENCE["possessor"])
             if owner.actor_id:
                 owner.text = arg.text
                 return owner
         if child.dep_ == "compound":  # "the last ISIS group bastion": the owner sits deeper in the compound
             inner = next((t for t in child.subtree if mention_at(doc, t.i)), None)
             if inner is not None:
-                owner = resolve(doc, inner, "possessor", 0.75)
+                owner = resolve(doc, inner, "possessor", RESOLUTION_CONFIDENCE["possessor-deep"])
                 if owner.actor_id:
                     owner.text = arg.text
                     return owner
     return arg
 
 
-__all__ = ["Arg", "RELATIVE_PRONOUNS", "possessor_fallback", "resolve", "resolve_all"]
+__all__ = ["Arg", "RELATIVE_PRONOUNS", "RESOLUTION_CONFIDENCE", "possessor_fallback", "resolve", "resolve_all"]

@@ -24,17 +24,16 @@ from spacy.tokens import Doc, Span, Token
 
 from ..actors.arguments import Arg, possessor_fallback, resolve, resolve_all
 from ..actors.provisional import AnonymousSources, anonymous_source
+from ...lexicon import NominalFrame, PrepositionalFrame, load_lexicon
 from ..annotations import PredicateMatch, mention_at
 from ..syntax import conjuncts
-from .roles import LightVerbs, verb_subjects
+from .roles import RoleReader
 
 
 @functools.lru_cache(maxsize=1)
 def charge_nouns() -> frozenset[str]:
     """Nouns that name an accusation or a claim ("a charge that X denies"), from the nominal frames of
     attribution.yaml."""
-    from ...lexicon import load_lexicon
-
     nominal = load_lexicon().nominal
     return frozenset(l for n in nominal if n.speech_act == "ACCUSE" or n.id == "claim_noun" for l in n.lemmas)
 
@@ -62,31 +61,29 @@ class Frame:
 def is_reporting(match: PredicateMatch) -> bool:
     """A reporting frame, unless the token also matched a more specific event entry of another type
     ("declared the group a terrorist organisation" is a designation, not a declaration that ...)."""
-    extra = match.extra or {}
-    if not extra.get("reporting"):
+    if match.frame is None:
         return False
-    return match.event_type in ("REPORT", None) or match.event_type == extra.get("speech_act")
+    return match.event_type in ("REPORT", None) or match.event_type == match.frame.speech_act
 
 
 def build_frames(
-    doc: Doc, sent: Span, matches: list[PredicateMatch], light: LightVerbs, anon: AnonymousSources,
+    doc: Doc, sent: Span, matches: list[PredicateMatch], roles: RoleReader, anon: AnonymousSources,
     earlier: list[Frame],
 ) -> list[Frame]:
     """Frames of one sentence. ``earlier`` are the frames of previous sentences (for "denied the charges")."""
     frames: list[Frame] = []
     for match in matches:
         token = doc[match.head]
-        extra = match.extra or {}
         if is_reporting(match):
-            frame = _reporting_frame(doc, token, match, light, anon)
+            frame = _reporting_frame(doc, token, match, anon)
         elif match.event_type in REQUEST_TYPES and token.pos_ in ("VERB", "AUX"):
-            frame = _request_frame(doc, token, match, light)
+            frame = _request_frame(doc, token, match, roles)
         else:
             frame = None
         if frame is None:
             continue
-        if extra.get("speech_act") and not frame.speech_act:
-            frame.speech_act = extra["speech_act"]
+        if match.frame is not None and match.frame.speech_act and not frame.speech_act:
+            frame.speech_act = match.frame.speech_act
         frames.append(frame)
     for frame in frames:
         frame.content_tokens = {t.i for h in frame.content_heads for t in doc[h].subtree}
@@ -109,43 +106,45 @@ def _via(token: Token, via: Iterable[str]) -> list[Token]:
     return out
 
 
-def _nominal_frame(doc: Doc, token: Token, match: PredicateMatch, anon: AnonymousSources) -> Frame | None:
+def _nominal_frame(doc: Doc, token: Token, match: PredicateMatch, entry: NominalFrame,
+                   anon: AnonymousSources) -> Frame | None:
     """"X's claim that ...", "the allegation by X that ...", "proof of ... came from X"."""
-    extra = match.extra or {}
-    speakers = [_speaker(doc, s, anon) for s in _via(token, extra.get("speaker_via") or ["poss"])]
-    heads = [t.i for t in _via(token, extra.get("content_via") or ["acl", "ccomp"]) if t.pos_ in ("VERB", "AUX", "NOUN")]
+    speakers = [_speaker(doc, s, anon) for s in _via(token, entry.speaker_via)]
+    heads = [t.i for t in _via(token, entry.content_via) if t.pos_ in ("VERB", "AUX", "NOUN")]
     speech_act = None if match.event_type in ("REPORT", None) else match.event_type
     if not heads and not speech_act:
         return None
-    return Frame(token.i, match, speakers, [], heads, extra.get("content_stance") or "asserts", speech_act, "nominal")
+    return Frame(token.i, match, speakers, [], heads, entry.content_stance, speech_act, "nominal")
 
 
-def _prepositional_frame(doc: Doc, token: Token, match: PredicateMatch, anon: AnonymousSources) -> Frame | None:
+def _prepositional_frame(doc: Doc, token: Token, match: PredicateMatch, entry: PrepositionalFrame,
+                         anon: AnonymousSources) -> Frame | None:
     """"According to X, ...": the clause the phrase hangs on is X's claim."""
-    extra = match.extra or {}
-    speakers = [_speaker(doc, s, anon) for s in _via(token, extra.get("source_via") or ["prep:to"])]
+    speakers = [_speaker(doc, s, anon) for s in _via(token, entry.source_via)]
     head = token.head
     if not speakers or head is token:
         return None
-    return Frame(token.i, match, speakers, [], [head.i], extra.get("content_stance") or "asserts", None,
-                 "according-to")
+    return Frame(token.i, match, speakers, [], [head.i], entry.content_stance, None, "according-to")
 
 
 def _reporting_frame(
-    doc: Doc, token: Token, match: PredicateMatch, light: LightVerbs, anon: AnonymousSources
+    doc: Doc, token: Token, match: PredicateMatch, anon: AnonymousSources
 ) -> Frame | None:
-    extra = match.extra or {}
+    entry = match.frame
+    if entry is None:
+        return None
     # "which X claims is backed": the parser may make "claims" a noun with X as its subject or compound.
     misparsed_verb = any(c.dep_ == "nsubj" for c in token.children) or (
         token.dep_ in ("nsubj", "nsubjpass") and any(c.dep_ == "compound" and mention_at(doc, c.i) for c in token.children)
     )
-    if extra.get("frame") == "nominal" and not misparsed_verb:
-        return _nominal_frame(doc, token, match, anon)
-    if extra.get("frame") == "prepositional" or match.pos == "adp":
-        return _prepositional_frame(doc, token, match, anon)
-    stance = extra.get("content_stance") or "asserts"
+    if isinstance(entry, NominalFrame) and not misparsed_verb:
+        return _nominal_frame(doc, token, match, entry, anon)
+    if isinstance(entry, PrepositionalFrame):
+        return _prepositional_frame(doc, token, match, entry, anon)
+    # a reporting verb, or a claim noun the parser made the verb it is ("which X claims is backed")
+    stance = entry.content_stance
     speech_act = None if match.event_type in ("REPORT", None) else match.event_type
-    via = list(extra.get("content_via") or ["ccomp"])
+    via = list(entry.content_via)
     speaker_tokens = _speaker_tokens(token)
     if not speaker_tokens and misparsed_verb:
         speaker_tokens = [c for c in token.children if c.dep_ == "compound" and mention_at(doc, c.i)]
@@ -164,7 +163,7 @@ def _reporting_frame(
             # "accused Pakistan", "rejected the UN's findings" (the findings' owner)
             found = [possessor_fallback(doc, a) for a in resolve_all(doc, [child], "target")]
             targets += [a for a in found if a.actor_id]
-    if extra.get("target_is_subject") and targets and not heads:
+    if entry.target_is_subject and targets and not heads:
         # "accused Pakistan of supporting": spaCy sometimes hangs "of" on the object.
         for target in targets:
             for prep in doc[target.token].children:
@@ -182,7 +181,7 @@ def _reporting_frame(
     if not heads and rule != "charge-denied" and not speech_act:
         return None
     return Frame(token.i, match, speakers, targets, heads, stance, speech_act, rule,
-                 target_is_subject=bool(extra.get("target_is_subject")))
+                 target_is_subject=entry.target_is_subject)
 
 
 def threat_targets(doc: Doc, heads: list[int]) -> list[Arg]:
@@ -199,11 +198,11 @@ def threat_targets(doc: Doc, heads: list[int]) -> list[Arg]:
     return [a for a in (possessor_fallback(doc, x) for x in resolve_all(doc, found, "threat-target")) if a.actor_id]
 
 
-def _request_frame(doc: Doc, token: Token, match: PredicateMatch, light: LightVerbs) -> Frame | None:
+def _request_frame(doc: Doc, token: Token, match: PredicateMatch, roles: RoleReader) -> Frame | None:
     heads = [c.i for c in token.children if c.dep_ in ("xcomp", "ccomp")]
     if not heads:
         return None
-    speakers = verb_subjects(doc, token, light)
+    speakers = roles.verb_subjects(token)
     addressed = [c for c in token.children if c.dep_ in ("dobj", "dative", "nsubjpass")]
     # "wants Putin to attack": the parser makes the addressee the subject of the infinitive clause
     addressed += [g for h in heads for g in doc[h].children

@@ -15,6 +15,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from ...lexicon import PredicateEntry
 from ...models import AUTHOR, Quantity, Statement, TimeExpression
 from ..actors.arguments import Arg
 from ..actors.provisional import AnonymousSources, provisional_speaker
@@ -24,16 +25,17 @@ from ..context.quantities import quantities_for_tokens
 from ..context.time import time_for_tokens
 from .cues import Cues, load_cues
 from .frames import Frame, build_frames, enclosing_frame, is_reporting
-from .roles import LightVerbs, Roles, roles_for
+from .role_rules import RolePatterns, load_role_rules
+from .roles import RoleReader, Roles
 
 
 class StatementBuilder:
     """Builds the statements of one Doc. Short-lived: one per Doc."""
 
-    def __init__(self, doc: Doc, cues: Cues):
+    def __init__(self, doc: Doc, cues: Cues, patterns: RolePatterns):
         self.doc = doc
         self.cues = cues
-        self.light: LightVerbs = cues.light
+        self.roles = RoleReader(doc, patterns, cues.light)
         self.anon: AnonymousSources = cues.anonymous
         self.out: list[Statement] = []
         self.keys: dict[tuple, str] = {}
@@ -123,7 +125,7 @@ class StatementBuilder:
             sent_matches = by_sent.get(sent.start, [])
             if not sent_matches:
                 continue
-            frames = build_frames(doc, sent, sent_matches, self.light, self.anon, self.frames_so_far)
+            frames = build_frames(doc, sent, sent_matches, self.roles, self.anon, self.frames_so_far)
             self._sentence(sent, sent_matches, frames)
             self.frames_so_far.extend(frames)
         return self.out
@@ -134,9 +136,9 @@ class StatementBuilder:
         for frame in sorted(frames, key=lambda f: -len(f.content_tokens)):
             self._speech_act(sent, frame, frames)
         for match in matches:
-            if match.head in frame_heads or is_reporting(match):
-                continue
-            self._event(sent, match, frames)
+            if match.entry is None or match.head in frame_heads or is_reporting(match):
+                continue  # a reporting frame alone is no event
+            self._event(sent, match, match.entry, frames)
         for frame in frames:
             if frame.answers is not None:
                 self._denial(sent, frame, frames)
@@ -189,10 +191,10 @@ class StatementBuilder:
                     if s is not None and speaker is not None and speaker.actor_id:
                         self.frame_ids.setdefault((frame.trigger, speaker.actor_id), s.id)
 
-    def _event(self, sent: Span, match: PredicateMatch, frames: list[Frame]) -> None:
+    def _event(self, sent: Span, match: PredicateMatch, entry: PredicateEntry, frames: list[Frame]) -> None:
         doc = self.doc
         head = doc[match.head]
-        roles: Roles = roles_for(doc, match, self.light)
+        roles: Roles = self.roles.roles_for(match, entry)
         frame = enclosing_frame(frames, match.head)
         times = self.time_tokens
         subjects, objects = _prefer_resolved(roles.subjects, times), _prefer_resolved(roles.objects, times)
@@ -222,7 +224,7 @@ class StatementBuilder:
         event_type = "REQUEST" if roles.desired else match.event_type
         stance, negated = self.cues.stance.decide(
             head, frame.content_stance if frame else None, set(frame.content_heads) if frame else set(),
-            negative_trigger=bool((match.extra or {}).get("negative")), requested=roles.desired)
+            negative_trigger=entry.negative, requested=roles.desired)
         rule = f"{roles.rule}:{'+'.join(sorted({a.rule for a in subjects + objects})) or 'none'}"
         if frame is not None:
             rule += f"/frame:{frame.rule}"
@@ -285,9 +287,10 @@ def _prefer_resolved(args: list[Arg], times: set[int] = frozenset()) -> list[Arg
                   assigns=["doc._.cg_statements"])
 def make_statement_builder(nlp: Language, name: str):
     cues = load_cues()
+    patterns = RolePatterns(load_role_rules(), nlp.vocab)
 
     def component(doc: Doc) -> Doc:
-        doc._.cg_statements = StatementBuilder(doc, cues).build()
+        doc._.cg_statements = StatementBuilder(doc, cues, patterns).build()
         return doc
 
     return component

@@ -16,7 +16,7 @@ from typing import Any, Sequence
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from ...lexicon import Constraints, Lexicon, PredicateEntry, load_lexicon
+from ...lexicon import Constraints, Lexicon, PredicateEntry, ReportingFrame, load_lexicon
 from ..annotations import PredicateMatch
 from ..syntax import hyphen_joined, lemma_candidates, token_pos
 
@@ -134,7 +134,7 @@ class _Candidate:
     token: Token
     entry: PredicateEntry | None
     used: list[Token]
-    reporting: dict[str, Any] | None = None
+    frame: ReportingFrame | None = None
     pos: str = "verb"
 
 
@@ -173,52 +173,29 @@ class PredicateMatcher:
         lex = self.lexicon
         entries = [e for w in lemmas for e in lex.predicates_by_lemma.get((w, pos or ""), [])] if pos else []
         best = _best(token, _unique(entries)) if entries else None
-        reporting: dict[str, Any] | None = None
+        frame: ReportingFrame | None = None
         if pos == "verb":
-            rep = _best(token, _unique([e for w in lemmas for e in lex.reporting_by_lemma.get(w, [])]))
-            if rep is not None:
-                r = rep[0]
-                reporting = {
-                    "reporting": True, "frame": "verb", "reporting_id": r.id, "speech_act": r.speech_act,
-                    "speech_mode": r.mode, "content_stance": r.content_stance, "content_via": list(r.content_via),
-                    "target_is_subject": r.target_is_subject,
-                }
+            found = _best(token, _unique([e for w in lemmas for e in lex.reporting_by_lemma.get(w, [])]))
+            frame = found[0] if found else None
         elif pos == "noun" and not self._prepositional(token, lemmas):
             found = _best(token, _unique([e for w in lemmas for e in lex.nominal_by_lemma.get(w, [])]))
-            nominal = found[0] if found else None
-            if nominal is not None:
-                reporting = {
-                    "reporting": True, "frame": "nominal", "reporting_id": nominal.id,
-                    "speech_act": nominal.speech_act, "speech_mode": nominal.mode,
-                    "content_stance": nominal.content_stance, "content_via": list(nominal.content_via),
-                    "speaker_via": list(nominal.speaker_via),
-                    "target_is_subject": False,
-                }
-        if best is None and reporting is None:
+            frame = found[0] if found else None
+        if best is None and frame is None:
             prep = self._prepositional(token, lemmas)
             if prep is None:
                 return None
-            p = prep[0]
-            reporting = {
-                "reporting": True, "frame": "prepositional", "reporting_id": p.id, "speech_act": None,
-                "speech_mode": None, "content_stance": p.content_stance, "source_via": list(p.source_via),
-                "target_is_subject": False,
-            }
-            return _Candidate(token, None, prep[1], reporting, pos="adp")
+            return _Candidate(token, None, prep[1], prep[0], pos="adp")
         if best is None:
-            return _Candidate(token, None, [], reporting, pos=pos or "verb")
-        if reporting is not None and best[0].with_dobj and reporting["speech_act"] is None:
-            reporting = None  # "declared war": the object is an event noun, not a reported proposition
-        return _Candidate(token, best[0], best[1], reporting, pos=best[0].pos)
+            return _Candidate(token, None, [], frame, pos=pos or "verb")
+        if frame is not None and best[0].with_dobj and frame.speech_act is None:
+            frame = None  # "declared war": the object is an event noun, not a reported proposition
+        return _Candidate(token, best[0], best[1], frame, pos=best[0].pos)
 
     def _prepositional(self, token: Token, lemmas: list[str]) -> tuple[Any, list[Token]] | None:
         return _best(token, _unique([e for w in lemmas for e in self.lexicon.prepositional_by_lemma.get(w, [])]))
 
     def _to_match(self, cand: _Candidate, inner: list[_Candidate]) -> PredicateMatch:
-        token, entry, rep = cand.token, cand.entry, cand.reporting
-        extra: dict[str, Any] = entry.role_hints() if entry is not None else {}
-        if rep is not None:
-            extra.update(rep)
+        token, entry, frame = cand.token, cand.entry, cand.frame
         if entry is not None:
             event, mode, context, entry_id = entry.event, entry.mode, list(entry.context), entry.id
             if mode is None:
@@ -227,13 +204,14 @@ class PredicateMatcher:
             for c in inner:
                 if c.entry is not None and c.entry.event == event:
                     context += [x for x in c.entry.context if x not in context]
+        elif frame is not None:
+            event, mode, context, entry_id = frame.speech_act or REPORT, frame.mode, [], frame.id
         else:
-            rep = rep or {}  # a candidate always has an entry or a reporting frame
-            event, mode, context, entry_id = rep.get("speech_act") or REPORT, rep.get("speech_mode"), [], rep.get("reporting_id", "")
+            raise ValueError("a candidate has an entry or a reporting frame")
         span = [token.i] + [t.i for t in cand.used]
         return PredicateMatch(
             head=token.i, start=min(span), end=max(span) + 1, entry_id=entry_id, event_type=event, mode=mode,
-            context=context, pos=cand.pos, extra=extra,
+            context=context, pos=cand.pos, entry=entry, frame=frame,
         )
 
 
