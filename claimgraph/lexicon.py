@@ -61,6 +61,10 @@ class Constraints(_Entry):
     with_head: list[str] | None = None  # the head's lemma (through one preposition)
     without_child: list[str] | None = None
     without_head: list[str] | None = None
+    without_dep: list[str] | None = None  # no child with one of these dependency labels ("demonstrated *the unity*")
+    # the trigger's own dependency label is one of these: relational nouns ("ally", "proxy") name an event only
+    # when predicated ("X became an *ally* of Y"), not when they refer ("our partners")
+    as_dep: list[str] | None = None
 
     _words = field_validator(
         "with_child", "with_dobj", "with_prt", "with_head", "without_child", "without_head"
@@ -70,7 +74,7 @@ class Constraints(_Entry):
         """How constrained the entry is; among entries matching one token the most specific wins."""
         return (
             2 * bool(self.with_dobj) + 2 * bool(self.with_prt) + bool(self.with_child)
-            + bool(self.with_dep) + bool(self.with_head)
+            + bool(self.with_dep) + bool(self.with_head) + bool(self.as_dep)
         )
 
 
@@ -96,7 +100,12 @@ class PredicateEntry(Constraints):
     secondary_object: bool = False
     negative: bool = False
     reverse_roles: bool = False  # the grammatical subject is the event's object ("host": the host receives the visit)
+    # False: the direct object is what is talked about, never a party ("discussed the budget", "discussed Aleppo")
+    direct_object: bool = True
     examples: list[str] = Field(min_length=1)
+    # Sentences in which this entry must not fire: the everyday senses, idioms and names its constraints exclude
+    # (each is a test case, like the examples).
+    counterexamples: list[str] = Field(default_factory=list)
 
     _lemmas = field_validator("lemmas", "object_preps", "subject_preps")(classmethod(lambda cls, v: _check_words(v)))
 
