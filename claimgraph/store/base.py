@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator, Self
+from typing import Any, Iterable, Iterator, Self
 
 from ..models import Actor, Document, ExtractionResult
 from .models import (
     ActorHit, ActorProfile, ActorRef, Claim, ClaimFilter, DocumentHit, DocumentSummary, Dossier, EdgeCounts, FeedState,
-    PairCount,
-    Proposition, SearchHit, StoredDocument, StoreStats,
+    Judgement, PairCount, Proposition, SearchHit, StoredDocument, StoreStats,
 )
 from .neardup import Signature
 
@@ -165,3 +164,26 @@ class Store(ABC):
     @abstractmethod
     def mark_entries_seen(self, feed_url: str, keys: Iterable[str], when: dt.datetime | None = None) -> None:
         """Record a feed's entries as handled (idempotent)."""
+
+    # ---- review judgements (append-only) ------------------------------------------------------------
+    @abstractmethod
+    def add_judgement(self, doc_id: str | None, statement_id: str, verdict: str,
+                      correction: dict[str, Any] | None = None, note: str | None = None,
+                      reviewer: str | None = None) -> Judgement:
+        """Append a reviewer's verdict (``confirm``, ``reject``, or ``correct`` with the corrected fields) on the
+        stored statement ``statement_id`` (of document ``doc_id``, when given). The judgement keeps the
+        statement as the machine made it and is keyed by document, span and proposition, so it still applies
+        after re-extraction. NotFoundError for an unknown statement, InputError for a bad verdict or field."""
+
+    @abstractmethod
+    def judgements(self, doc_id: str | None = None, statement_id: str | None = None, limit: int = 50,
+                   offset: int = 0) -> list[Judgement]:
+        """The log, newest first; with ``statement_id``, the judgements that apply to that statement now."""
+
+    @abstractmethod
+    def iter_judgements(self) -> Iterator[Judgement]:
+        """Every judgement, oldest first."""
+
+    @abstractmethod
+    def latest_judgements(self, doc_pks: list[int]) -> dict[tuple[int, str], Judgement]:
+        """The judgement in force on each judged statement of these documents, by (document pk, statement id)."""
