@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Self
+from typing import Any, Iterable, Iterator, Self
 
 from ..models import Actor, Document, ExtractionResult
 from .models import (
-    ActorHit, ActorProfile, ActorRef, Claim, ClaimFilter, DocumentHit, DocumentSummary, Dossier, EdgeCounts, Judgement,
-    PairCount, Proposition, SearchHit, StoredDocument, StoreStats,
+    ActorHit, ActorProfile, ActorRef, Claim, ClaimFilter, DocumentHit, DocumentSummary, Dossier, EdgeCounts, FeedState,
+    Judgement, PairCount, Proposition, SearchHit, StoredDocument, StoreStats,
 )
 from .neardup import Signature
 
@@ -147,6 +147,23 @@ class Store(ABC):
     def edge_counts(self, flt: ClaimFilter, limit: int = 20_000) -> EdgeCounts:
         """Statements with both subject and object among those ``flt`` selects (its ``limit`` and ``offset``
         aside), counted per (subject, object, stance, event type), the ``limit`` largest counts."""
+
+    # ---- feeds (claimgraph watch) ------------------------------------------------------------------
+    @abstractmethod
+    def feed_state(self, url: str) -> FeedState | None:
+        """The stored state of the feed at ``url``; None for a feed never polled."""
+
+    @abstractmethod
+    def save_feed_state(self, state: FeedState) -> None:
+        """Insert or update a feed's state."""
+
+    @abstractmethod
+    def unseen_entries(self, feed_url: str, keys: Iterable[str]) -> list[str]:
+        """Those of ``keys`` (in order, once each) not yet marked handled for this feed."""
+
+    @abstractmethod
+    def mark_entries_seen(self, feed_url: str, keys: Iterable[str], when: dt.datetime | None = None) -> None:
+        """Record a feed's entries as handled (idempotent)."""
 
     # ---- review judgements (append-only) ------------------------------------------------------------
     @abstractmethod

@@ -222,6 +222,21 @@ class EdgeCounts(_Row):
     actors: list[ActorRef]  # every actor on an edge
 
 
+class FeedState(_Row):
+    """What ``claimgraph watch`` keeps of one feed between polls (table ``feeds``)."""
+
+    url: str
+    title: str | None = None
+    etag: str | None = None  # validators of the last 200 response, sent back as If-None-Match/If-Modified-Since
+    last_modified: str | None = None
+    polled_at: dt.datetime | None = None
+    ok_at: dt.datetime | None = None  # the last poll that worked (200 or 304)
+    failures: int = 0  # consecutive failed polls: the back-off exponent
+    error: str | None = None  # the last failure, as reported
+    next_poll_at: dt.datetime | None = None
+    entries: int = 0  # entries handled so far
+
+
 class Judgement(_Row):
     """One entry of the review log: a reviewer's verdict on a statement, and the statement as the machine made it.
 

@@ -29,6 +29,7 @@ from .base import PendingDocument, Store
 from .dialects import WRITE, Dialect, SqliteDialect
 from .models import StoredDocument, StoreStats
 from .browse import BrowseMixin
+from .feeds import FeedMixin
 from .judgements import JudgementMixin
 from .neardup import Signature
 from .queries import QueryMixin
@@ -115,7 +116,7 @@ def engine_for(url: str | URL, dialect: Dialect, read_only: bool = False) -> Eng
     return dialect.engine(url, read_only)
 
 
-class SqlStore(QueryMixin, BrowseMixin, JudgementMixin, Store):
+class SqlStore(FeedMixin, QueryMixin, BrowseMixin, JudgementMixin, Store):
     def __init__(self, url: str | URL, dialect: Dialect, label: str | None = None, create: bool = True,
                  read_only: bool = False):
         self.dialect, self.label, self.read_only = dialect, label or str(url), read_only
