@@ -305,6 +305,8 @@ class StixWriter:
             extra["administrative_area"] = place.admin1
         if kind == "City":
             extra["city"] = place.name
+        if place.feature == "admin1" and place.admin1_code:
+            extra["external_references"] = [{"source_name": "iso-3166-2", "external_id": place.admin1_code}]
         return self._emit(stix.Location(id=stix_id("location", "place", key), name=place.name, created=first_seen,
                                         modified=first_seen, created_by_ref=IDENTITY_ID,
                                         custom_properties={"x_opencti_location_type": kind}, **extra))
