@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import sys
@@ -432,6 +433,8 @@ def export(fmt: str, output: str, since: dt.datetime | None, until: dt.datetime 
     threshold = resolve_min_confidence(min_confidence) if graph or min_confidence is not None else 0.0
     with _store(db_path, read_only=True) as store:
         kb = _kb(kb_paths)
+        if fmt == "stix":  # the reviewers' judgements, as their opinions of the exported claims
+            options = dataclasses.replace(options, judgements=store.iter_judgements())
         results = (keep_confident(r, threshold) for r in store.iter_results(since=_day(since), until=_day(until)))
         if output == "-":
             summary = write_export(fmt, results, sys.stdout.buffer, kb, options)
@@ -451,10 +454,11 @@ def export(fmt: str, output: str, since: dt.datetime | None, until: dt.datetime 
 @workers_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @db_option
+@verifier_option
 @kb_option
 @handle_errors
 def reprocess(since: dt.datetime | None, until: dt.datetime | None, doc_ids: tuple[str, ...], workers: int,
-              quiet: bool, db_path: str | None, kb_paths: tuple[str, ...]) -> None:
+              quiet: bool, db_path: str | None, verifier_model: str | None, kb_paths: tuple[str, ...]) -> None:
     """Re-extract stored documents in place (after a knowledge-base or lexicon change): same document ids,
     each document's statements replaced in one transaction. Exit 10 when some were skipped."""
     from ..extract import Extractor
@@ -469,7 +473,8 @@ def reprocess(since: dt.datetime | None, until: dt.datetime | None, doc_ids: tup
 
             raise NotFoundError(f"no stored document with id {', '.join(repr(d) for d in doc_ids)}")
         with Progress(not quiet, selected) as progress:
-            summary = run_reprocess(store, Extractor(kb_paths), since=_day(since), until=_day(until),
+            extractor = Extractor(kb_paths, verifier=verifier_model or "bundled")
+            summary = run_reprocess(store, extractor, since=_day(since), until=_day(until),
                                     doc_ids=list(doc_ids) or None, workers=workers, on_progress=progress.update,
                                     on_problem=progress.problem)
     click.echo(summary.line())

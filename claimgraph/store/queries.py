@@ -211,7 +211,11 @@ class QueryMixin:
     def claims(self, flt: ClaimFilter) -> list[Claim]:
         query = _claim_select().where(*claim_conditions(flt))
         # NULL dates last, as SQLite sorts them; the PostgreSQL indexes are declared in this order (schema.py).
-        query = query.order_by(S.date.desc().nulls_last(), S.pk.desc()).limit(flt.limit).offset(flt.offset)
+        if flt.order == "confidence":  # the review queue: the statements the verifier doubts most first
+            query = query.order_by(S.confidence.asc(), S.pk.desc())
+        else:
+            query = query.order_by(S.date.desc().nulls_last(), S.pk.desc())
+        query = query.limit(flt.limit).offset(flt.offset)
         with self.engine.connect() as conn:
             return self._claims(conn, conn.execute(query).all())
 
