@@ -22,6 +22,7 @@ from ..errors import ClaimgraphError, InputError
 from ..models import Document
 from ..textio import (MAX_CHARS, MAX_LINE_BYTES, bounded_lines, decode_bytes, document_from_record, failure,
                       iter_jsonl, normalise_text, parse_date, read_bounded)
+from .fetch import USER_AGENT  # noqa: F401  (readers' name for the fetcher's User-Agent; collect uses it)
 
 Item = Union[Document, ClaimgraphError]
 
