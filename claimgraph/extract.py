@@ -55,10 +55,12 @@ class Extractor:
     """Runs the claimgraph pipeline over documents. Safe to reuse; not to share across threads."""
 
     def __init__(self, kb_paths: Sequence[str] = (), model_name: str = MODEL_NAME, nlp: Language | None = None,
-                 budget: TimeBudget = TimeBudget()):
+                 verifier: str | None = "bundled", budget: TimeBudget = TimeBudget()):
+        """``verifier``: the statement verifier model ("bundled", or $CLAIMGRAPH_VERIFIER_MODEL when set; a path;
+        None for the hand-set confidences). ``budget``: the wall-clock time one document may take."""
         self.kb_paths = tuple(str(p) for p in kb_paths)
         self.kb: KnowledgeBase = get_knowledge_base(self.kb_paths)
-        self.nlp = nlp or cached_pipeline(self.kb_paths, model_name)
+        self.nlp = nlp or cached_pipeline(self.kb_paths, model_name, verifier)
         # Every text check_text lets through is read whole (spaCy's default is exactly MAX_CHARS; said here
         # so that the two limits cannot drift apart).
         self.nlp.max_length = max(self.nlp.max_length, MAX_CHARS)
@@ -120,6 +122,16 @@ class Extractor:
                 return doc_to_result(document, self.nlp(self._make_doc(document)), self.kb)
         except Exception as exc:  # noqa: BLE001  (this document's failure, reported in its place)
             return _as_input_error(exc, document)
+
+    def extract_with_features(self, documents: Iterable[Document]) -> Iterator[tuple[ExtractionResult, list]]:
+        """Results (in one process, input order) with the verifier's features of each statement, read from the
+        parsed Doc before it is discarded: what ``claimgraph verifier train`` learns from."""
+        from .verifier.features import doc_features
+
+        pairs = ((self._make_doc(d), d) for d in map(prepare_document, map(_checked, documents)))
+        for doc, document in self.nlp.pipe(pairs, as_tuples=True, batch_size=8):
+            features = doc_features(doc, list(doc._.cg_statements or []))
+            yield doc_to_result(document, doc, self.kb), features
 
     def _make_doc(self, document: Document) -> Doc:
         doc = self.nlp.make_doc(tokenizer_safe(self._model_text(document.text)))

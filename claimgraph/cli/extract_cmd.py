@@ -8,7 +8,10 @@ import sys
 import click
 
 from ..errors import InputError
-from .common import Progress, handle_errors, kb_option, main, workers_option
+from .common import (
+    Progress, handle_errors, kb_option, main, min_confidence_option, resolve_min_confidence, verifier_option,
+    workers_option,
+)
 
 SKIPPED_EXIT = 10
 
@@ -21,9 +24,12 @@ SKIPPED_EXIT = 10
 @click.option("--explain", is_flag=True, help="Print each sentence with its statements and the reason for each.")
 @workers_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar on stderr.")
+@min_confidence_option
+@verifier_option
 @kb_option
 @handle_errors
-def extract(path: str, fmt: str | None, explain: bool, workers: int, quiet: bool, kb_paths: tuple[str, ...]) -> None:
+def extract(path: str, fmt: str | None, explain: bool, workers: int, quiet: bool, min_confidence: float | None,
+            verifier_model: str | None, kb_paths: tuple[str, ...]) -> None:
     """Extract actors and statements from PATH (.txt, .md, .json, .jsonl, .html, a feed, .csv, a folder, or - for
     stdin). An input that cannot be read or extracted is reported and skipped (exit 10); a single input that
     fails exits with its error."""
@@ -31,7 +37,8 @@ def extract(path: str, fmt: str | None, explain: bool, workers: int, quiet: bool
     from ..ingest.sources import extract_input, known_count
 
     many, items = extract_input(path, jsonl=True if fmt == "jsonl" else (False if fmt == "json" else None))
-    extractor = Extractor(kb_paths)
+    extractor = Extractor(kb_paths, verifier=verifier_model or "bundled")
+    threshold = resolve_min_confidence(min_confidence)
     count = _Count()
     held: InputError | None = None  # the first failure waits: if it is the only item, it is the command's error
     with Progress(not quiet, None if quiet else known_count([path])) as progress:
@@ -40,12 +47,12 @@ def extract(path: str, fmt: str | None, explain: bool, workers: int, quiet: bool
             count.skipped += isinstance(item, InputError)
             progress.update(count)
             if held is not None:
-                _emit(held, explain, many)
+                _emit(held, explain, many, threshold)
                 held = None
             if isinstance(item, InputError) and count.seen == 1 and not many:
                 held = item
                 continue
-            _emit(item, explain, many)
+            _emit(item, explain, many, threshold)
     if held is not None:
         raise held
     if count.skipped:
@@ -63,17 +70,20 @@ class _Count:
         return f"{self.seen - self.skipped} extracted, {self.skipped} skipped"
 
 
-def _emit(item: object, explain: bool, many: bool) -> None:
+def _emit(item: object, explain: bool, many: bool, threshold: float) -> None:
     from ..explain import explain as render
+    from ..verifier import keep_confident
 
     if isinstance(item, InputError):
         click.echo(f"claimgraph: skipped: {item}", err=True)
         if many and not explain:
             click.echo(json.dumps({"document": None, "error": str(item), "actors": [], "statements": []}))
         return
-    if explain:
+    if explain:  # every statement, each with its confidence and why
         click.echo(render(item))
-    elif many:
+        return
+    item = keep_confident(item, threshold)  # type: ignore[arg-type]
+    if many:
         click.echo(json.dumps(item.contract(), ensure_ascii=False))  # type: ignore[attr-defined]
     else:
         click.echo(json.dumps(item.contract(), ensure_ascii=False, indent=2))  # type: ignore[attr-defined]

@@ -25,6 +25,7 @@ from ..context.quantities import quantities_for_tokens
 from ..context.time import time_for_tokens
 from .cues import Cues, load_cues
 from .frames import Frame, build_frames, enclosing_frame, is_reporting
+from .quotes import quotation_frames
 from .role_rules import RolePatterns, load_role_rules
 from .roles import RoleReader, Roles
 
@@ -41,6 +42,7 @@ class StatementBuilder:
         self.keys: dict[tuple, str] = {}
         self.last_pair: tuple[Arg, Arg] | None = None
         self.frames_so_far: list[Frame] = []
+        self.quote_frames: dict[int, Frame] = {}  # token -> the frame of the quotation it is in (quotes.py)
         self.frame_ids: dict[tuple[int, str | None], str] = {}
         # propositions carried by each accusation frame, so a later denial can repeat them
         self.carried: dict[int, list[tuple[Statement, Arg | None, Arg | None]]] = {}
@@ -121,13 +123,18 @@ class StatementBuilder:
         by_sent: dict[int, list[PredicateMatch]] = {}
         for match in matches:
             by_sent.setdefault(doc[match.head].sent.start, []).append(match)
+        # frames of the whole text first: a quotation may be attributed after the sentences it runs over
+        sentences: list[tuple[Span, list[PredicateMatch], list[Frame]]] = []
         for sent in doc.sents:
             sent_matches = by_sent.get(sent.start, [])
             if not sent_matches:
                 continue
             frames = build_frames(doc, sent, sent_matches, self.roles, self.anon, self.frames_so_far)
-            self._sentence(sent, sent_matches, frames)
+            sentences.append((sent, sent_matches, frames))
             self.frames_so_far.extend(frames)
+        self.quote_frames = quotation_frames(doc, self.frames_so_far)
+        for sent, sent_matches, frames in sentences:
+            self._sentence(sent, sent_matches, frames)
         return self.out
 
     def _sentence(self, sent: Span, matches: list[PredicateMatch], frames: list[Frame]) -> None:
@@ -195,7 +202,7 @@ class StatementBuilder:
         doc = self.doc
         head = doc[match.head]
         roles: Roles = self.roles.roles_for(match, entry)
-        frame = enclosing_frame(frames, match.head)
+        frame = enclosing_frame(frames, match.head) or self.quote_frames.get(head.i)
         times = self.time_tokens
         subjects, objects = _prefer_resolved(roles.subjects, times), _prefer_resolved(roles.objects, times)
         if frame is not None and frame.target_is_subject and frame.targets and not any(a.actor_id for a in subjects):
