@@ -138,3 +138,30 @@ def test_the_reliability_diagram_is_a_png(tmp_path):
 def test_training_on_a_store_needs_a_local_model_file():
     outcome = CliRunner().invoke(main, ["verifier", "train", "--db", "x.db"])
     assert outcome.exit_code == VerifierError.exit_code and "-o" in outcome.output
+
+
+def test_review_judgements_become_labels_of_the_statements_extracted_again(tmp_path):
+    from claimgraph.store import open_store
+    from claimgraph.verifier.training import label_reviews
+
+    try:
+        from tests.test_store import make_result
+    except ImportError:  # tests/ is not a package
+        from test_store import make_result  # type: ignore[no-redef]
+
+    text = "Officials of Pakistan and the Afghan Taliban were quoted in this fictional report."
+    specs = [("AFGTAL", "asserts", "PAK", "SUPPORT", "AFGTAL"), ("PAK", "denies", "PAK", "SUPPORT", "AFGTAL")]
+    result = make_result("r1", text, statements=specs)
+
+    class Extractor:
+        def extract_with_features(self, documents):
+            for document in documents:
+                yield result, [{"n": float(i)} for i in range(len(result.statements))]
+
+    with open_store(str(tmp_path / "s.db")) as store:
+        store.add_result(result)
+        store.add_judgement("r1", "r1-s0", "reject")
+        store.add_judgement("r1", "r1-s0", "confirm")  # the later one is in force
+        store.add_judgement("r1", "r1-s1", "correct", {"negated": True})
+        labels = label_reviews(Extractor(), store, lambda _: None)
+    assert sorted((e.features["n"], e.label, e.origin) for e in labels) == [(0.0, 1, "review"), (1.0, 0, "review")]

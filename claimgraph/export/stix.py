@@ -482,9 +482,16 @@ def write_stix(results: Iterable[ExtractionResult], out: BinaryIO, kb: Knowledge
     writer.start()
     for result in tap:
         writer.document(result)
+    reviews = 0
+    if writer.options.judgements is not None:
+        from .stix_reviews import write_reviews
+
+        reviews = write_reviews(writer._emit, writer.written, writer.options.judgements, stix_id)
     writer.finish()
     summary = tap.summary("stix", writer.count)
     summary.extra = {k: writer.counts.get(k, 0) for k in ("opinion", "note", "relationship")}
+    if reviews:
+        summary.extra["review opinions"] = reviews
     return summary
 
 

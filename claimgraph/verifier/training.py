@@ -203,7 +203,8 @@ def ece(labels: Sequence[int], scores: Sequence[float]) -> float:
         low, high = b / BINS, (b + 1) / BINS
         pairs = [(y, p) for y, p in zip(labels, scores) if low <= p < high or (b == BINS - 1 and p == 1.0)]
         if pairs:
-            gap += len(pairs) / total * abs(sum(y for y, _ in pairs) / len(pairs) - sum(p for _, p in pairs) / len(pairs))
+            accuracy, confidence = sum(y for y, _ in pairs) / len(pairs), sum(p for _, p in pairs) / len(pairs)
+            gap += len(pairs) / total * abs(accuracy - confidence)
     return gap
 
 
