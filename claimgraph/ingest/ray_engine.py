@@ -49,6 +49,7 @@ class RaySettings(BaseModel):
     batch_size: int = Field(16, ge=1)  # documents per extraction batch
     write_batch: int = Field(16, ge=1)  # documents per write transaction
     progress_bars: bool = False  # Ray Data's own progress bars on stderr
+    verifier: str | None = "bundled"  # the statement verifier of the actors' Extractor (see Extractor)
 
 
 class RayRun(BaseModel):
@@ -100,13 +101,13 @@ class ShardExtractor:
     """An extraction actor: ``{"line", "shard"}`` batches in, one row per document out."""
 
     def __init__(self, store_spec: str, kb_paths: tuple[str, ...] = (),
-                 extractor_factory: ExtractorFactory | None = None):
+                 extractor_factory: ExtractorFactory | None = None, verifier: str | None = "bundled"):
         from ..store import open_store
 
         if extractor_factory is None:
             from ..extract import Extractor
 
-            self.extractor: Extracting = Extractor(kb_paths)
+            self.extractor: Extracting = Extractor(kb_paths, verifier=verifier)
         else:
             self.extractor = extractor_factory()
         self.kb = getattr(self.extractor, "kb", None)
@@ -311,7 +312,8 @@ def _pipeline(ray: Any, jsonl: list[str], parquet: list[str], store_spec: str, k
     lines = parts[0] if len(parts) == 1 else parts[0].union(*parts[1:])
     extracted = lines.map_batches(
         ShardExtractor, fn_constructor_kwargs={"store_spec": store_spec, "kb_paths": tuple(kb_paths),
-                                               "extractor_factory": extractor_factory},
+                                               "extractor_factory": extractor_factory,
+                                               "verifier": settings.verifier},
         concurrency=settings.workers, num_cpus=1, batch_size=settings.batch_size, batch_format="numpy")
     return extracted.map_batches(
         ShardWriter, fn_constructor_kwargs={"store_spec": store_spec, "write_batch": settings.write_batch},
