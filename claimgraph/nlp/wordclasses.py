@@ -17,7 +17,7 @@ from ..errors import DataFileError
 SYNTAX_CUES_ENV = "CLAIMGRAPH_SYNTAX_CUES"
 SYNTAX_CLASSES = (
     "object_control", "perform", "doubt", "plan", "role", "member", "carrier", "pair", "part", "naming",
-    "reciprocal", "agentive",
+    "reciprocal", "agentive", "control_adjective", "intention",
 )
 
 
@@ -35,6 +35,8 @@ class WordClasses:
     naming: frozenset[str]
     reciprocal: frozenset[str]
     agentive: frozenset[str]
+    control_adjective: frozenset[str]
+    intention: frozenset[str]
 
 
 def load_syntax_cues(extra: str | None = None) -> WordClasses:
