@@ -8,7 +8,10 @@ import sys
 import click
 
 from ..errors import InputError
-from .common import Progress, handle_errors, kb_option, main, workers_option
+from .common import (
+    Progress, handle_errors, kb_option, main, min_confidence_option, resolve_min_confidence, verifier_option,
+    workers_option,
+)
 
 SKIPPED_EXIT = 10
 
@@ -16,37 +19,42 @@ SKIPPED_EXIT = 10
 @main.command()
 @click.argument("path", type=click.Path(allow_dash=True))
 @click.option("--format", "fmt", type=click.Choice(["json", "jsonl"]), default=None,
-              help="json: one object (one document); jsonl: one object per input line. Default: by input type.")
+              help="json: one object (one document); jsonl: one object per input line. Default: by input type "
+                   "(on standard input, JSON Lines when its first line is a JSON object).")
 @click.option("--explain", is_flag=True, help="Print each sentence with its statements and the reason for each.")
 @workers_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar on stderr.")
+@min_confidence_option
+@verifier_option
 @kb_option
 @handle_errors
-def extract(path: str, fmt: str | None, explain: bool, workers: int, quiet: bool, kb_paths: tuple[str, ...]) -> None:
-    """Extract actors and statements from PATH (.txt, .md, .json, .jsonl, .html, a feed, .csv, or - for stdin)."""
+def extract(path: str, fmt: str | None, explain: bool, workers: int, quiet: bool, min_confidence: float | None,
+            verifier_model: str | None, kb_paths: tuple[str, ...]) -> None:
+    """Extract actors and statements from PATH (.txt, .md, .json, .jsonl, .html, a feed, .csv, a folder, or - for
+    stdin). An input that cannot be read or extracted is reported and skipped (exit 10); a single input that
+    fails exits with its error."""
     from ..extract import Extractor, extract_stream
-    from ..textio import iter_input
+    from ..ingest.sources import extract_input, known_count
 
-    jsonl = True if fmt == "jsonl" else (False if fmt == "json" else None)
-    if path != "-" and path.lower().endswith((".html", ".htm", ".xml", ".rss", ".atom", ".csv")):
-        from pathlib import Path
-
-        from ..ingest.sources import from_file
-
-        items = from_file(Path(path))  # a web page's main text, a feed's entries, a CSV's text column
-    else:
-        items = iter_input(path, jsonl=jsonl)
-    from ..ingest.sources import known_count
-
-    extractor = Extractor(kb_paths)
-    many = jsonl is True or str(path).endswith((".jsonl", ".ndjson"))
+    many, items = extract_input(path, jsonl=True if fmt == "jsonl" else (False if fmt == "json" else None))
+    extractor = Extractor(kb_paths, verifier=verifier_model or "bundled")
+    threshold = resolve_min_confidence(min_confidence)
     count = _Count()
+    held: InputError | None = None  # the first failure waits: if it is the only item, it is the command's error
     with Progress(not quiet, None if quiet else known_count([path])) as progress:
         for item in extract_stream(extractor, items, n_process=workers):
             count.seen += 1
             count.skipped += isinstance(item, InputError)
             progress.update(count)
-            _emit(item, explain, many)
+            if held is not None:
+                _emit(held, explain, many, threshold)
+                held = None
+            if isinstance(item, InputError) and count.seen == 1 and not many:
+                held = item
+                continue
+            _emit(item, explain, many, threshold)
+    if held is not None:
+        raise held
     if count.skipped:
         sys.exit(SKIPPED_EXIT)
 
@@ -62,19 +70,20 @@ class _Count:
         return f"{self.seen - self.skipped} extracted, {self.skipped} skipped"
 
 
-def _emit(item: object, explain: bool, many: bool) -> None:
+def _emit(item: object, explain: bool, many: bool, threshold: float) -> None:
     from ..explain import explain as render
+    from ..verifier import keep_confident
 
     if isinstance(item, InputError):
         click.echo(f"claimgraph: skipped: {item}", err=True)
-        if not many:
-            raise item
-        if not explain:
+        if many and not explain:
             click.echo(json.dumps({"document": None, "error": str(item), "actors": [], "statements": []}))
         return
-    if explain:
+    if explain:  # every statement, each with its confidence and why
         click.echo(render(item))
-    elif many:
+        return
+    item = keep_confident(item, threshold)  # type: ignore[arg-type]
+    if many:
         click.echo(json.dumps(item.contract(), ensure_ascii=False))  # type: ignore[attr-defined]
     else:
         click.echo(json.dumps(item.contract(), ensure_ascii=False, indent=2))  # type: ignore[attr-defined]

@@ -10,7 +10,7 @@ import datetime as dt
 import re
 import urllib.parse
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 from ..errors import ClaimgraphError
 from ..kb import KnowledgeBase
@@ -114,6 +114,8 @@ class ExportOptions:
     include_paths: bool = False
     relationships: str = "standard"
     stances: tuple[str, ...] = ("asserts",)
+    # STIX: review judgements to write as the reviewers' opinions of the exported claims (a store's log)
+    judgements: Iterable[Any] | None = None
 
 
 # A document's ``source`` is an outlet name, except when a reader had only the file it came from.
@@ -185,6 +187,9 @@ def csv_safe(value: object) -> object:
 _URL_SAFE = "/:@!$&'()*+,;=-._~%?#[]"
 
 
+_HOST = re.compile(r"[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*\.?|[0-9A-Fa-f:.]+")
+
+
 def uri(value: str | None) -> str | None:
     """``value`` as an absolute URI (spaces and non-ASCII percent-encoded, the host in IDNA), or None when it is
     not a web address at all ("example.org/x", a local path)."""
@@ -196,6 +201,10 @@ def uri(value: str | None) -> str | None:
         if parts.scheme.lower() not in ("http", "https", "ftp", "ftps") or not host:
             return None
         netloc = host.encode("idna").decode("ascii")
+        if not _HOST.fullmatch(netloc):  # a space or a control in the host: no URI at all (STIX validators agree)
+            return None
+        if ":" in netloc:
+            netloc = f"[{netloc}]"
         if parts.port:
             netloc += f":{parts.port}"
     except (ValueError, UnicodeError):

@@ -8,6 +8,7 @@ Order (each a spaCy component with declared ``requires``/``assigns``):
     cg_time, cg_places, cg_quantities
     cg_predicates                lexicon triggers -> doc._.cg_predicates
     cg_statements                roles, attribution, stance -> doc._.cg_statements
+    cg_verifier                  each statement's confidence := the verifier's calibrated P(correct)
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ COMPONENT_MODULES = (
     "claimgraph.nlp.context.quantities",
     "claimgraph.nlp.claims.triggers",
     "claimgraph.nlp.claims.statements",
+    "claimgraph.verifier.component",
 )
 
 
@@ -59,8 +61,11 @@ def load_base_model(model_name: str = MODEL_NAME) -> Language:
         ) from exc
 
 
-def build_pipeline(kb_paths: Sequence[str] = (), model_name: str = MODEL_NAME) -> Language:
-    """The full claimgraph pipeline over ``model_name`` with the knowledge base plus ``kb_paths`` overlays."""
+def build_pipeline(kb_paths: Sequence[str] = (), model_name: str = MODEL_NAME,
+                   verifier: str | None = "bundled") -> Language:
+    """The full claimgraph pipeline over ``model_name`` with the knowledge base plus ``kb_paths`` overlays.
+    ``verifier``: the verifier model scoring statements ("bundled": the shipped one or $CLAIMGRAPH_VERIFIER_MODEL;
+    a path; None: no verifier, statements keep the hand-set confidence, as when training one)."""
     _register_components()
     nlp = load_base_model(model_name)
     config = {"kb_paths": [str(p) for p in kb_paths]}
@@ -72,6 +77,8 @@ def build_pipeline(kb_paths: Sequence[str] = (), model_name: str = MODEL_NAME) -
     nlp.add_pipe("cg_quantities")
     nlp.add_pipe("cg_predicates")
     nlp.add_pipe("cg_statements")
+    if verifier is not None:
+        nlp.add_pipe("cg_verifier", config={"model": verifier})
     # Components load some data lazily (gazetteers, date parser locales). One pass over a small text loads it
     # now, in the parent process, so forked workers share it instead of each loading it again.
     nlp(WARM_UP_TEXT)
@@ -85,8 +92,9 @@ WARM_UP_TEXT = (
 
 
 @functools.lru_cache(maxsize=4)
-def cached_pipeline(kb_paths: tuple[str, ...] = (), model_name: str = MODEL_NAME) -> Language:
-    return build_pipeline(kb_paths, model_name)
+def cached_pipeline(kb_paths: tuple[str, ...] = (), model_name: str = MODEL_NAME,
+                    verifier: str | None = "bundled") -> Language:
+    return build_pipeline(kb_paths, model_name, verifier)
 
 
 def build_truecaser(nlp: Language, kb: KnowledgeBase) -> Truecaser:

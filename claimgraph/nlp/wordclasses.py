@@ -17,7 +17,8 @@ from ..errors import DataFileError
 SYNTAX_CUES_ENV = "CLAIMGRAPH_SYNTAX_CUES"
 SYNTAX_CLASSES = (
     "object_control", "perform", "doubt", "plan", "role", "member", "carrier", "pair", "part", "naming",
-    "reciprocal", "agentive", "control_adjective", "intention",
+    "reciprocal", "agentive", "responsibility", "responsible", "claiming", "denying", "charge", "confirming",
+    "scheduled", "control_adjective", "intention",
 )
 
 
@@ -35,6 +36,13 @@ class WordClasses:
     naming: frozenset[str]
     reciprocal: frozenset[str]
     agentive: frozenset[str]
+    responsibility: frozenset[str]
+    responsible: frozenset[str]
+    claiming: frozenset[str]
+    denying: frozenset[str]
+    charge: frozenset[str]
+    confirming: frozenset[str]
+    scheduled: frozenset[str]
     control_adjective: frozenset[str]
     intention: frozenset[str]
 
