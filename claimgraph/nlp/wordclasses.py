@@ -18,6 +18,7 @@ SYNTAX_CUES_ENV = "CLAIMGRAPH_SYNTAX_CUES"
 SYNTAX_CLASSES = (
     "object_control", "perform", "doubt", "plan", "role", "member", "carrier", "pair", "part", "naming",
     "reciprocal", "agentive", "responsibility", "responsible", "claiming", "denying", "charge", "confirming",
+    "scheduled", "control_adjective", "intention",
 )
 
 
@@ -41,6 +42,9 @@ class WordClasses:
     denying: frozenset[str]
     charge: frozenset[str]
     confirming: frozenset[str]
+    scheduled: frozenset[str]
+    control_adjective: frozenset[str]
+    intention: frozenset[str]
 
 
 def load_syntax_cues(extra: str | None = None) -> WordClasses:
