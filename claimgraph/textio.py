@@ -8,7 +8,7 @@ import hashlib
 import json
 import re
 from pathlib import Path
-from typing import IO, Iterator
+from typing import Iterable, Iterator
 
 from .dateline import parse_dateline
 from .errors import InputError
@@ -133,7 +133,7 @@ def _opt_str(value: object) -> str | None:
     return None if value is None else str(value)
 
 
-def iter_jsonl(stream: IO[bytes] | IO[str], name: str) -> Iterator[Document | InputError]:
+def iter_jsonl(stream: Iterable[bytes | str], name: str) -> Iterator[Document | InputError]:
     """One Document per line; a bad line yields an InputError naming the line instead of stopping the run."""
     for number, raw in enumerate(stream, start=1):
         where = f"{name}:{number}"

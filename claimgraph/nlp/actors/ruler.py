@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
+from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -77,7 +78,7 @@ class ActorRuler:
         self.names = name_index(self.kb)
         self.glue = NameGlue.build(self.names, load_person_titles(), load_sector_lexicon(),
                                    load_description_lexicon())
-        self._tokenizer = nlp.tokenizer
+        self._tokenizer: Any = nlp.tokenizer  # spaCy types it as a callable; it is a Tokenizer (rules, pipe)
         self._word_tokens: dict[str, tuple[str, ...]] = {}
         self.lower = PhraseTable(lower=True)
         self.orth = PhraseTable(lower=False)
@@ -95,9 +96,9 @@ class ActorRuler:
         variants = {name: name_variants(name) for name in lower_names}
         variants.update({name: name_variants(name, drop_article=False) for name in orth_names})
         self._tokenize_words({v for vs in variants.values() for v in vs})
-        for name, entries in lower_names.items():
+        for name, name_entries in lower_names.items():
             for variant in variants[name]:
-                self.lower.add(self.tokens(variant), entries, case_free=name == name.lower())
+                self.lower.add(self.tokens(variant), name_entries, case_free=name == name.lower())
         for name, orth_entries in orth_names.items():
             for variant in variants[name]:
                 self.orth.add(self.tokens(variant), tuple(sorted(orth_entries, key=lambda e: e.actor_id)))

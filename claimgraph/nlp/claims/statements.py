@@ -12,11 +12,13 @@ carries it.
 
 from __future__ import annotations
 
+from typing import AbstractSet, Literal, cast
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ...lexicon import PredicateEntry
-from ...models import AUTHOR, Quantity, Statement, TimeExpression
+from ...models import AUTHOR, EventType, Quantity, Stance, Statement, TimeExpression
 from ..actors.arguments import Arg
 from ..actors.provisional import AnonymousSources, provisional_speaker
 from ..annotations import PredicateMatch
@@ -79,7 +81,8 @@ class StatementBuilder:
         quote, start, end = self._quote(sent)
         head = match.head if match else trigger.i
         statement = Statement(
-            id=self._id(), asserter=asserter, stance=stance, subject=subject_id, event_type=event_type,
+            id=self._id(), asserter=asserter, stance=cast(Stance, stance), subject=subject_id,
+            event_type=cast(EventType, event_type),
             mode=match.mode if match else None, context=list(match.context) if match else [],
             object=object_id, negated=negated, time=self._time(head, sent, stance),
             location=self._place(head, sent), quote=quote, start=start, end=end,
@@ -103,7 +106,7 @@ class StatementBuilder:
         date = self.doc._.cg_doc_date
         if date is None:
             return None
-        relation = "after" if stance == "predicts" else "before"
+        relation: Literal["after", "before"] = "after" if stance == "predicts" else "before"
         return TimeExpression(text=None, start_date=date if relation == "after" else None,
                               end_date=None if relation == "after" else date,
                               precision="unknown", relation=relation, anchor="document")
@@ -150,7 +153,8 @@ class StatementBuilder:
         seen: set[int] = set()
         while frame is not None and id(frame) not in seen:
             seen.add(id(frame))
-            out = [(s.actor_id, s.text, s.confidence) for s in frame.speakers if s.actor_id]
+            out: list[tuple[str, str | None, float]] = [
+                (s.actor_id, s.text, s.confidence) for s in frame.speakers if s.actor_id]
             if out:
                 return out
             speakers = [s for s in frame.speakers if s.rule != "dateline"]
@@ -176,8 +180,8 @@ class StatementBuilder:
         trigger = self.doc[frame.trigger]
         stance, negated = self.cues.stance.decide(
             trigger, outer.content_stance if outer else None, set(outer.content_heads) if outer else set())
-        speakers = _prefer_resolved(frame.speakers, self.time_tokens) or [None]
-        targets = _prefer_resolved(frame.targets, self.time_tokens) or [None]
+        speakers = _or_none(_prefer_resolved(frame.speakers, self.time_tokens))
+        targets = _or_none(_prefer_resolved(frame.targets, self.time_tokens))
         for asserter, asserter_text, conf in self._asserters(outer, frames):
             parent = self.frame_ids.get((outer.trigger, asserter)) if outer else None
             for speaker in speakers:
@@ -230,8 +234,8 @@ class StatementBuilder:
             rule += f"/frame:{frame.rule}"
         for asserter, asserter_text, conf in self._asserters(frame, frames):
             parent = self.frame_ids.get((frame.trigger, asserter)) if frame is not None else None
-            for subject in subjects or [None]:
-                for obj in objects or [None]:
+            for subject in _or_none(subjects):
+                for obj in _or_none(objects):
                     if obj is not None and subject is not None and obj.actor_id == subject.actor_id and (
                         "possessor" in obj.rule
                     ):
@@ -277,7 +281,12 @@ class StatementBuilder:
                 )
 
 
-def _prefer_resolved(args: list[Arg], times: set[int] = frozenset()) -> list[Arg]:
+def _or_none(args: list[Arg]) -> list[Arg | None]:
+    """The arguments, or one missing argument: a statement is made with an unknown party too."""
+    return [*args] or [None]
+
+
+def _prefer_resolved(args: list[Arg], times: AbstractSet[int] = frozenset()) -> list[Arg]:
     """Resolved arguments if any, else the first unresolved one that is not a time phrase."""
     resolved = [a for a in args if a.actor_id]
     return resolved or [a for a in args if a.token not in times][:1]

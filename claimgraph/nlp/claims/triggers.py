@@ -196,6 +196,7 @@ class PredicateMatcher:
 
     def _to_match(self, cand: _Candidate, inner: list[_Candidate]) -> PredicateMatch:
         token, entry, frame = cand.token, cand.entry, cand.frame
+        event: str  # an EventType, or REPORT for a reporting frame that is no event
         if entry is not None:
             event, mode, context, entry_id = entry.event, entry.mode, list(entry.context), entry.id
             if mode is None:

@@ -105,9 +105,9 @@ def load_time_lexicon(path: str | None = None) -> TimeLexicon:
     preps = data.get("prepositions") or {}
     # Validated on their own so an error points at the prepositions' line rather than the whole file.
     line = preps.get(LINE_KEY) if isinstance(preps, dict) else None
-    record = {"prepositions": preps, "expressions": [], LINE_KEY: line}
+    record: dict[str, Any] = {"prepositions": preps, "expressions": [], LINE_KEY: line}
     checked = validate_record(TimeLexicon, record, file, "prepositions")
-    return TimeLexicon(prepositions=checked.prepositions, expressions=rules)  # type: ignore[attr-defined]
+    return TimeLexicon(prepositions=checked.prepositions, expressions=rules)
 
 
 def _add_months(date: dt.date, months: int) -> dt.date:
@@ -143,6 +143,7 @@ def interval_for_rule(rule: TimeRule, words: list[str], date: dt.date | None) ->
         year = next((int(w) for w in words if re.fullmatch(r"\d{4}", w)), None)
         if year is None:
             return base
+        end: dt.date | None
         start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
         if rule.relation == "since":
             end = date if date and date > start else None
