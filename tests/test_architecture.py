@@ -36,6 +36,7 @@ LAYER_PREFIXES = {
     "claimgraph.extract": "extraction",
     "claimgraph.explain": "extraction",
     "claimgraph.ingest": "application",
+    "claimgraph.collect": "application",
     "claimgraph.export": "application",
     "claimgraph.graph": "application",
     "claimgraph.evaluation": "application",

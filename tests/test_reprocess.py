@@ -103,16 +103,16 @@ def test_reprocess_selects_by_document_and_date(store):
     assert reprocess(store, RevisedExtractor(), since=dt.date(2099, 1, 1)).total == 0
 
 
-def test_rows_keyed_by_document_outside_the_extraction_survive(store):
-    """The hook for judgements: a table keyed by (document, span, proposition) is never touched."""
-    with store.engine.begin() as con:
-        con.exec_driver_sql('CREATE TABLE judgements (doc_pk INTEGER, start INTEGER, "end" INTEGER, '
-                            'proposition TEXT, verdict TEXT)')
-        con.exec_driver_sql("INSERT INTO judgements VALUES (2, 0, 60, 'ISI|SUPPORT|ISKP|0', 'correct')")
+def test_judgements_survive_re_extraction(store):
+    """Judgements are keyed by (document, span, proposition), not by statement row: reprocess keeps them, and each
+    still applies to its statement when re-extraction reproduces it."""
+    changed = store.add_judgement("r2", "r2-s0", "reject")  # ISI SUPPORT ISKP: re-read as PAK SUPPORT ISKP
+    same = store.add_judgement("r2", "r2-s1", "confirm")  # ISKP ASSAULT PAK: extracted again as it was
     reprocess(store, RevisedExtractor())
-    with store.engine.connect() as con:
-        assert [tuple(r) for r in con.exec_driver_sql("SELECT * FROM judgements")] \
-            == [(2, 0, 60, "ISI|SUPPORT|ISKP|0", "correct")]
+    now = {j.id: j for j in store.judgements()}
+    assert set(now) == {changed.id, same.id}
+    assert now[same.id].current_statement_id == "r2-s1"
+    assert now[changed.id].current_statement_id is None and now[changed.id].original["subject"] == "ISI"
 
 
 def test_a_crash_mid_run_leaves_every_document_old_or_new_and_a_rerun_finishes(store):

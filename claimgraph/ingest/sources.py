@@ -255,6 +255,12 @@ def _feed_entry(entry, where: str, outlet: str | None) -> Document:  # noqa: ANN
     return Document(id=str(doc_id), text=text.strip(), title=entry.get("title"), date=date, source=outlet, url=link)
 
 
+def feed_entry_document(entry, where: str, outlet: str | None) -> Document:  # noqa: ANN001
+    """A feedparser entry as a Document (its content, else its summary); ``claimgraph watch`` uses it for entries
+    whose page cannot be had."""
+    return _feed_entry(entry, where, outlet)
+
+
 def _html_to_text(html: str) -> str:
     import lxml.html
 

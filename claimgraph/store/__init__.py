@@ -8,14 +8,15 @@
 from .base import PendingDocument, Store
 from .models import (
     ActorHit, ActorProfile, ActorRef, AsserterStance, Claim, ClaimFilter, Counterparty, DocumentHit, DocumentSummary,
-    Dossier, DossierEntry, EdgeCount, EdgeCounts, PairCount, Proposition, SearchHit, StoredDocument, StoreStats,
-    TypeStanceCount,
+    Dossier, DossierEntry, EdgeCount, EdgeCounts, FeedState, Judgement, PairCount, Proposition, SearchHit,
+    StoredDocument, StoreStats, TypeStanceCount,
 )
 from .sql import DB_ENV, DEFAULT_DB, Location, SqlStore, database_spec, is_postgres, locate, open_store
 
 __all__ = [
-    "ActorHit", "DocumentHit", "DocumentSummary", "EdgeCount", "EdgeCounts",
+    "ActorHit", "DocumentHit", "FeedState", "DocumentSummary", "EdgeCount", "EdgeCounts",
     "ActorProfile", "ActorRef", "AsserterStance", "Claim", "ClaimFilter", "Counterparty", "DB_ENV", "DEFAULT_DB",
-    "Dossier", "DossierEntry", "Location", "PairCount", "PendingDocument", "Proposition", "SearchHit", "SqlStore",
-    "Store", "StoredDocument", "StoreStats", "TypeStanceCount", "database_spec", "is_postgres", "locate", "open_store",
+    "Dossier", "DossierEntry", "Judgement", "Location", "PairCount", "PendingDocument", "Proposition", "SearchHit",
+    "SqlStore", "Store", "StoredDocument", "StoreStats", "TypeStanceCount", "database_spec", "is_postgres", "locate",
+    "open_store",
 ]

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import Iterator, Self
+from typing import Any, Iterable, Iterator, Self
 
 from ..models import Actor, Document, ExtractionResult
 from .models import (
-    ActorHit, ActorProfile, ActorRef, Claim, ClaimFilter, DocumentHit, DocumentSummary, Dossier, EdgeCounts, PairCount,
-    Proposition, SearchHit, StoredDocument, StoreStats,
+    ActorHit, ActorProfile, ActorRef, Claim, ClaimFilter, DocumentHit, DocumentSummary, Dossier, EdgeCounts, FeedState,
+    Judgement, PairCount, Proposition, SearchHit, StoredDocument, StoreStats,
 )
 from .neardup import Signature
 
@@ -147,3 +147,43 @@ class Store(ABC):
     def edge_counts(self, flt: ClaimFilter, limit: int = 20_000) -> EdgeCounts:
         """Statements with both subject and object among those ``flt`` selects (its ``limit`` and ``offset``
         aside), counted per (subject, object, stance, event type), the ``limit`` largest counts."""
+
+    # ---- feeds (claimgraph watch) ------------------------------------------------------------------
+    @abstractmethod
+    def feed_state(self, url: str) -> FeedState | None:
+        """The stored state of the feed at ``url``; None for a feed never polled."""
+
+    @abstractmethod
+    def save_feed_state(self, state: FeedState) -> None:
+        """Insert or update a feed's state."""
+
+    @abstractmethod
+    def unseen_entries(self, feed_url: str, keys: Iterable[str]) -> list[str]:
+        """Those of ``keys`` (in order, once each) not yet marked handled for this feed."""
+
+    @abstractmethod
+    def mark_entries_seen(self, feed_url: str, keys: Iterable[str], when: dt.datetime | None = None) -> None:
+        """Record a feed's entries as handled (idempotent)."""
+
+    # ---- review judgements (append-only) ------------------------------------------------------------
+    @abstractmethod
+    def add_judgement(self, doc_id: str | None, statement_id: str, verdict: str,
+                      correction: dict[str, Any] | None = None, note: str | None = None,
+                      reviewer: str | None = None) -> Judgement:
+        """Append a reviewer's verdict (``confirm``, ``reject``, or ``correct`` with the corrected fields) on the
+        stored statement ``statement_id`` (of document ``doc_id``, when given). The judgement keeps the
+        statement as the machine made it and is keyed by document, span and proposition, so it still applies
+        after re-extraction. NotFoundError for an unknown statement, InputError for a bad verdict or field."""
+
+    @abstractmethod
+    def judgements(self, doc_id: str | None = None, statement_id: str | None = None, limit: int = 50,
+                   offset: int = 0) -> list[Judgement]:
+        """The log, newest first; with ``statement_id``, the judgements that apply to that statement now."""
+
+    @abstractmethod
+    def iter_judgements(self) -> Iterator[Judgement]:
+        """Every judgement, oldest first."""
+
+    @abstractmethod
+    def latest_judgements(self, doc_pks: list[int]) -> dict[tuple[int, str], Judgement]:
+        """The judgement in force on each judged statement of these documents, by (document pk, statement id)."""

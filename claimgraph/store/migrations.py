@@ -89,6 +89,7 @@ def later_column_problems() -> list[str]:
 MIGRATIONS: list[Migration] = [
     Step(1, "documents, actors, mentions, statements, propositions, near-duplicate bands, full-text indexes"),
     Step(2, "per-feed state and seen entries of claimgraph watch"),
+    Step(3, "the append-only judgements of review"),
 ]
 LATEST = len(MIGRATIONS)
 

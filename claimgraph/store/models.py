@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -219,3 +220,42 @@ class EdgeCount(_Row):
 class EdgeCounts(_Row):
     edges: list[EdgeCount]
     actors: list[ActorRef]  # every actor on an edge
+
+
+class FeedState(_Row):
+    """What ``claimgraph watch`` keeps of one feed between polls (table ``feeds``)."""
+
+    url: str
+    title: str | None = None
+    etag: str | None = None  # validators of the last 200 response, sent back as If-None-Match/If-Modified-Since
+    last_modified: str | None = None
+    polled_at: dt.datetime | None = None
+    ok_at: dt.datetime | None = None  # the last poll that worked (200 or 304)
+    failures: int = 0  # consecutive failed polls: the back-off exponent
+    error: str | None = None  # the last failure, as reported
+    next_poll_at: dt.datetime | None = None
+    entries: int = 0  # entries handled so far
+
+
+class Judgement(_Row):
+    """One entry of the review log: a reviewer's verdict on a statement, and the statement as the machine made it.
+
+    ``statement_id`` is the statement's id when it was judged; ``current_statement_id`` the stored statement the
+    judgement applies to now (the same document, quote span, trigger span and proposition), which re-extraction
+    may renumber, or None when re-extraction no longer produces it."""
+
+    id: int
+    doc_id: str
+    statement_id: str
+    current_statement_id: str | None = None
+    start: int
+    end: int
+    trigger_start: int | None = None
+    trigger_end: int | None = None
+    proposition: str
+    verdict: str  # confirm | reject | correct
+    correction: dict[str, Any] | None = None  # with "correct": the fields as they should be
+    original: dict[str, Any]  # the machine's statement when judged (never changed by a correction)
+    note: str | None = None
+    reviewer: str | None = None
+    created_at: dt.datetime  # UTC

@@ -181,8 +181,8 @@ lsh_bands = Table(
 
 # What extraction derived from a document, rewritten whole when the document is re-extracted
 # (``Store.replace_result``). A table keyed by document that is *not* listed here is kept across
-# re-extraction: the planned ``judgements`` (keyed by document, character span and proposition key, never by
-# statement pk, so a judgement still finds its statement after the statements are rebuilt) belongs there.
+# re-extraction: the ``judgements`` (keyed by document, character span and proposition key, never by statement pk,
+# so a judgement still finds its statement after the statements are rebuilt) are one.
 EXTRACTION_TABLES = [mentions, doc_actors, statements]
 
 # ---- version 2: per-feed state of `claimgraph watch` ---------------------------------------------------
@@ -209,4 +209,32 @@ feed_entries = Table(
     Column("seen_at", DateTime, nullable=False),
     PrimaryKeyConstraint("feed_url", "entry_key"),
     info={"since": 2},
+)
+
+# ---- version 3: the review judgements (issue 9) ----------------------------------------------------------------
+# An append-only log: a later judgement of the same statement supersedes an earlier one, nothing is updated. A
+# judgement names its statement by document, the statement's quote span, its trigger span and its proposition
+# key, which re-extraction reproduces; ``sid`` (the statement id when judged) is only for people to read.
+judgements = Table(
+    "judgements", metadata,
+    Column("pk", Key, primary_key=True),
+    Column("doc_pk", Key, ForeignKey("documents.pk"), nullable=False),
+    Column("doc_id", String, nullable=False),
+    Column("sid", String, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("trigger_start", Integer),
+    Column("trigger_end", Integer),
+    Column("proposition", Text, nullable=False),
+    Column("asserter_key", String, nullable=False),
+    Column("stance", String, nullable=False),
+    Column("verdict", String, nullable=False),  # confirm | reject | correct
+    Column("correction", JSON),  # the corrected fields, with verdict "correct"
+    Column("original", JSON, nullable=False),  # the machine's statement as judged: it is never overwritten
+    Column("note", Text),
+    Column("reviewer", String),
+    Column("created_at", DateTime, nullable=False),  # UTC
+    Index("ix_judgements_statement", "doc_pk", "start", "end"),
+    Index("ix_judgements_created", "created_at"),
+    info={"since": 3},
 )

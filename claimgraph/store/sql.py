@@ -29,6 +29,8 @@ from .base import PendingDocument, Store
 from .dialects import WRITE, Dialect, SqliteDialect
 from .models import StoredDocument, StoreStats
 from .browse import BrowseMixin
+from .feeds import FeedMixin
+from .judgements import JudgementMixin
 from .neardup import Signature
 from .queries import QueryMixin
 from .writing import STATEMENT_COLUMNS, Writer
@@ -116,7 +118,7 @@ def engine_for(url: str | URL, dialect: Dialect, read_only: bool = False) -> Eng
     return dialect.engine(url, read_only)
 
 
-class SqlStore(QueryMixin, BrowseMixin, Store):
+class SqlStore(FeedMixin, QueryMixin, BrowseMixin, JudgementMixin, Store):
     def __init__(self, url: str | URL, dialect: Dialect, label: str | None = None, create: bool = True,
                  read_only: bool = False):
         self.dialect, self.label, self.read_only = dialect, label or str(url), read_only
@@ -236,7 +238,8 @@ class SqlStore(QueryMixin, BrowseMixin, Store):
                 return 0
             props = set(conn.execute(select(t.statements.c.prop_pk)
                                      .where(t.statements.c.doc_pk.in_(pks))).scalars())
-            for table in (t.lsh_bands, t.mentions, t.doc_actors, t.statements):
+            # A deleted document takes its judgements along: there is nothing left for them to judge.
+            for table in (t.lsh_bands, t.mentions, t.doc_actors, t.statements, t.judgements):
                 conn.execute(delete(table).where(table.c.doc_pk.in_(pks)))
             conn.execute(delete(t.documents).where(t.documents.c.pk.in_(pks)))
             self.dialect.rebuild_fulltext(conn)

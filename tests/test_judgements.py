@@ -1,0 +1,123 @@
+"""The review log: append-only judgements keyed by document, span and proposition, on every backend; they follow
+their statement through re-extraction; the judge and judgements commands; the JSONL export."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from claimgraph.cli import main
+from claimgraph.errors import InputError, NotFoundError
+from claimgraph.store import open_store
+
+try:
+    from tests.test_store import make_result
+except ImportError:  # tests/ is not a package
+    from test_store import make_result  # type: ignore[no-redef]
+
+CLAIMS = [("AFGTAL", "asserts", "PAK", "SUPPORT", "ISKP"), ("PAK", "denies", "PAK", "SUPPORT", "ISKP"),
+          ("author", "asserts", "ISKP", "ASSAULT", "PAK")]
+TEXT = ("Officials of Pakistan, the Afghan Taliban, the United States and Islamic State Khorasan Province were "
+        "quoted in this fictional report.")
+
+
+@pytest.fixture
+def store(store_url):  # on every backend (conftest.py)
+    with open_store(store_url) as s:
+        s.add_result(make_result("r1", TEXT, statements=CLAIMS))
+        yield s
+
+
+def test_verdicts_are_appended_with_the_machines_statement(store):
+    first = store.add_judgement("r1", "r1-s0", "confirm", reviewer="ana")
+    second = store.add_judgement(None, "r1-s2", "correct", {"object": "USA", "negated": "true"}, note="misread",
+                                 reviewer="ben")
+    assert first.verdict == "confirm" and first.current_statement_id == "r1-s0" and first.reviewer == "ana"
+    assert second.correction == {"object": "USA", "negated": True}
+    assert second.original["object"] == "PAK" and second.original["negated"] is False  # the original is kept
+    assert second.original["quote"] and second.proposition == "ISKP|ASSAULT|PAK|0"
+    assert [j.id for j in store.judgements()] == [second.id, first.id]  # newest first
+    assert [j.id for j in store.iter_judgements()] == [first.id, second.id]
+    assert [j.id for j in store.judgements(statement_id="r1-s2")] == [second.id]
+    assert store.judgements(doc_id="other") == []
+    assert store.judgements(limit=1, offset=1)[0].id == first.id
+
+
+def test_a_later_judgement_supersedes_and_both_stay_in_the_log(store):
+    store.add_judgement("r1", "r1-s1", "confirm")
+    later = store.add_judgement("r1", "r1-s1", "reject", note="the denial is of another claim")
+    doc_pk = next(iter(store.iter_documents()))[0]
+    latest = store.latest_judgements([doc_pk])
+    assert latest == {(doc_pk, "r1-s1"): later}
+    assert len(store.judgements(statement_id="r1-s1")) == 2
+
+
+@pytest.mark.parametrize("verdict, correction, message", [
+    ("maybe", None, "one of confirm, reject, correct"),
+    ("correct", None, "needs the corrected fields"),
+    ("confirm", {"object": "USA"}, "takes no corrected fields"),
+    ("correct", {"quote": "x"}, "cannot correct 'quote'"),
+    ("correct", {"stance": "shouts"}, "stance='shouts'"),
+    ("correct", {"event_type": "DANCE"}, "not an event type"),
+    ("correct", {"negated": "perhaps"}, "true or false"),
+])
+def test_bad_judgements_are_input_errors_and_store_nothing(store, verdict, correction, message):
+    with pytest.raises(InputError, match=message):
+        store.add_judgement("r1", "r1-s0", verdict, correction)
+    assert store.judgements() == []
+
+
+def test_an_unknown_statement_is_not_found(store):
+    with pytest.raises(NotFoundError, match="no stored statement 'r1-s9'"):
+        store.add_judgement("r1", "r1-s9", "confirm")
+    with pytest.raises(NotFoundError, match="in document 'r2'"):
+        store.add_judgement("r2", "r1-s0", "confirm")
+
+
+def test_judgements_follow_their_statement_through_re_extraction(store):
+    doc_pk = next(iter(store.iter_documents()))[0]
+    kept = store.add_judgement("r1", "r1-s2", "reject")
+    gone = store.add_judgement("r1", "r1-s0", "confirm")
+    # Re-extraction finds a new claim first (every id shifts) and reads the first one as about USA instead.
+    revised = [("USA", "asserts", "USA", "AID", "PAK"), ("AFGTAL", "asserts", "PAK", "SUPPORT", "USA"),
+               *CLAIMS[1:]]
+    store.replace_result(doc_pk, make_result("r1", TEXT, statements=revised))
+    now = {j.id: j for j in store.judgements()}
+    assert now[kept.id].current_statement_id == "r1-s3" and now[kept.id].statement_id == "r1-s2"
+    assert now[gone.id].current_statement_id is None  # its proposition is no longer extracted
+    assert [j.id for j in store.judgements(statement_id="r1-s3")] == [kept.id]
+    assert store.judgements(statement_id="r1-s2") == []  # now another statement, never judged
+    assert store.latest_judgements([doc_pk]) == {(doc_pk, "r1-s3"): now[kept.id]}
+
+
+def test_deleting_a_document_takes_its_judgements(store):
+    store.add_judgement("r1", "r1-s0", "confirm")
+    assert store.delete_document("r1") == 1
+    assert store.judgements() == []
+
+
+def test_judge_and_judgements_commands(store_url, tmp_path):
+    with open_store(store_url) as s:
+        s.add_result(make_result("r1", TEXT, statements=CLAIMS))
+    runner = CliRunner()
+    done = runner.invoke(main, ["judge", "r1-s2", "correct", "--correct", "object=USA", "--note", "wrong target",
+                                "--reviewer", "ana", "--db", store_url])
+    assert done.exit_code == 0, done.output
+    assert "judged r1-s2: correct object=USA" in done.output and "by ana" in done.output
+    bad = runner.invoke(main, ["judge", "r1-s2", "correct", "--correct", "objectUSA", "--db", store_url])
+    assert bad.exit_code == InputError.exit_code and "FIELD=VALUE" in bad.output and "Traceback" not in bad.output
+    missing = runner.invoke(main, ["judge", "nope", "confirm", "--db", store_url])
+    assert missing.exit_code == NotFoundError.exit_code and "no stored statement" in missing.output
+    assert runner.invoke(main, ["judge", "r1-s0", "confirm", "--db", store_url]).exit_code == 0
+    listed = runner.invoke(main, ["judgements", "--format", "json", "--db", store_url])
+    rows = json.loads(listed.output)
+    assert [r["verdict"] for r in rows] == ["confirm", "correct"] and rows[1]["note"] == "wrong target"
+    assert runner.invoke(main, ["judgements", "--db", store_url]).exit_code == 0
+    out = tmp_path / "judgements.jsonl"
+    exported = runner.invoke(main, ["judgements", "--format", "jsonl", "-o", str(out), "--db", store_url])
+    assert exported.exit_code == 0 and "exported 2 judgement(s)" in exported.output
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r["verdict"] for r in lines] == ["correct", "confirm"]  # oldest first
+    assert lines[0]["original"]["object"] == "PAK" and lines[0]["correction"] == {"object": "USA"}
