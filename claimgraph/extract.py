@@ -27,8 +27,10 @@ class Extractor:
 
     def __init__(self, kb_paths: Sequence[str] = (), model_name: str = MODEL_NAME, nlp: Language | None = None):
         self.kb_paths = tuple(str(p) for p in kb_paths)
-        self.kb: KnowledgeBase = get_knowledge_base(self.kb_paths)
         self.nlp = nlp or cached_pipeline(self.kb_paths, model_name)
+        # the linker's own knowledge base (a loaded pipeline has it already), else the one of these paths
+        linker = self.nlp.get_pipe("cg_actor_linker") if "cg_actor_linker" in self.nlp.pipe_names else None
+        self.kb: KnowledgeBase = getattr(linker, "kb", None) or get_knowledge_base(self.kb_paths)
         self._truecaser: Truecaser | None = None  # built at the first ALL-CAPS document
 
     def extract(self, document: Document) -> ExtractionResult:

@@ -144,7 +144,7 @@ def test_ruler_builds_fast_with_thousands_of_names(tmp_path):
     from claimgraph.nlp.actors import names as actor_names, ruler as actor_ruler
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(actor_ruler, "get_knowledge_base", lambda paths: kb)
+        mp.setattr(actor_ruler, "get_knowledge_base", lambda paths, **_: kb)
         mp.setattr(actor_names, "_INDEXES", {})
         started = time.perf_counter()
         actor_ruler.ActorRuler(nlp, [str(kb_file)])

@@ -28,6 +28,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from ...kb import NameEntry, get_knowledge_base
+from ..component import DataComponent
 from .lexicons import load_description_lexicon, load_person_titles, load_sector_lexicon
 from .name_parts import NameGlue
 from .names import entity_label, looks_like_acronym, name_index, name_variants
@@ -74,7 +75,7 @@ class PhraseTable:
 
 class ActorRuler:
     def __init__(self, nlp: Language, kb_paths: list[str]):
-        self.kb = get_knowledge_base(kb_paths)
+        self.kb = get_knowledge_base(kb_paths, use_env=False)
         self.names = name_index(self.kb)
         self.glue = NameGlue.build(self.names, load_person_titles(), load_sector_lexicon(),
                                    load_description_lexicon())
@@ -210,7 +211,8 @@ def connector_chains(doc: Doc) -> list[tuple[int, int]]:
 @Language.factory(
     "cg_actor_ruler",
     default_config={"kb_paths": []},
-    assigns=["doc.ents", "token.ent_id"],
+    assigns=["doc.ents", "token.ent_id", "token.ent_iob", "token.ent_type"],
 )
-def make_actor_ruler(nlp: Language, name: str, kb_paths: list[str]) -> ActorRuler:
-    return ActorRuler(nlp, kb_paths)
+def make_actor_ruler(nlp: Language, name: str, kb_paths: list[str]) -> DataComponent:
+    """``kb_paths``: knowledge-base overlay files or folders, after the bundled files."""
+    return DataComponent(nlp, name, lambda: ActorRuler(nlp, kb_paths))

@@ -22,6 +22,7 @@ from ...models import AUTHOR, EventType, Quantity, Stance, Statement, TimeExpres
 from ..actors.arguments import Arg
 from ..actors.provisional import AnonymousSources, provisional_speaker
 from ..annotations import PredicateMatch
+from ..component import DataComponent
 from ..context.places import place_for_tokens
 from ..context.quantities import quantities_for_tokens
 from ..context.time import time_for_tokens
@@ -292,14 +293,25 @@ def _prefer_resolved(args: list[Arg], times: AbstractSet[int] = frozenset()) -> 
     return resolved or [a for a in args if a.token not in times][:1]
 
 
-@Language.factory("cg_statements", requires=["doc._.cg_predicates", "doc._.cg_mentions"],
-                  assigns=["doc._.cg_statements"])
-def make_statement_builder(nlp: Language, name: str):
-    cues = load_cues()
-    patterns = RolePatterns(load_role_rules(), nlp.vocab)
+class StatementComponent:
+    """``cg_statements``: a StatementBuilder per Doc, with the cues and role patterns built once."""
 
-    def component(doc: Doc) -> Doc:
-        doc._.cg_statements = StatementBuilder(doc, cues, patterns).build()
+    def __init__(self, cues: Cues, patterns: RolePatterns):
+        self.cues = cues
+        self.patterns = patterns
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.cg_statements = StatementBuilder(doc, self.cues, self.patterns).build()
         return doc
 
-    return component
+
+@Language.factory("cg_statements", default_config={"role_rules_path": None},
+                  requires=["doc._.cg_predicates", "doc._.cg_mentions"],
+                  # besides the statements: the provisional actors (and their mentions) of speakers and
+                  # anonymous sources that only a reporting frame reveals
+                  assigns=["doc._.cg_statements", "doc._.cg_actors", "doc._.cg_mentions", "doc._.cg_token_mention"])
+def make_statement_builder(nlp: Language, name: str, role_rules_path: str | None) -> DataComponent:
+    """``role_rules_path``: the role rules (default: the bundled role_patterns.yaml). The cues come from the
+    modality, attribution and light-verb lexicons and syntax_cues.yaml."""
+    return DataComponent(nlp, name, lambda: StatementComponent(
+        load_cues(), RolePatterns(load_role_rules(role_rules_path), nlp.vocab)))

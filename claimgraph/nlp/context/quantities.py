@@ -21,6 +21,7 @@ from ...datafiles import load_yaml, package_data_path, validate_record
 from ...errors import DataFileError
 from ...models import Quantity
 from ..annotations import QuantityMention
+from ..component import DataComponent
 
 Bound = Literal["exact", "at_least", "at_most"]
 
@@ -307,8 +308,9 @@ def quantities_for_tokens(doc: Doc, head_token_index: int) -> list[QuantityMenti
     default_config={"lexicon_path": None},
     assigns=["doc._.cg_quantities"],
 )
-def make_quantity_tagger(nlp: Language, name: str, lexicon_path: str | None) -> QuantityTagger:
-    return QuantityTagger(load_quantity_lexicon(lexicon_path))
+def make_quantity_tagger(nlp: Language, name: str, lexicon_path: str | None) -> DataComponent:
+    """``lexicon_path``: the quantity cue file (default: the bundled quantities.yaml)."""
+    return DataComponent(nlp, name, lambda: QuantityTagger(load_quantity_lexicon(lexicon_path)))
 
 
 __all__ = ["parse_number", "quantities_for_tokens", "QuantityTagger", "load_quantity_lexicon", "QuantityLexicon"]

@@ -28,6 +28,7 @@ from ...datafiles import LINE_KEY, load_yaml, package_data_path, validate_record
 from ...errors import DataFileError
 from ...models import TimeExpression
 from ..annotations import TimeMention
+from ..component import DataComponent
 from .quantities import parse_number
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -390,8 +391,9 @@ def _number_windows(doc: Doc, reach: int = 5) -> list[Span]:
     default_config={"lexicon_path": None},
     assigns=["doc._.cg_times"],
 )
-def make_time_tagger(nlp: Language, name: str, lexicon_path: str | None) -> TimeTagger:
-    return TimeTagger(nlp, load_time_lexicon(lexicon_path))
+def make_time_tagger(nlp: Language, name: str, lexicon_path: str | None) -> DataComponent:
+    """``lexicon_path``: the time-expression file (default: the bundled time_expressions.yaml)."""
+    return DataComponent(nlp, name, lambda: TimeTagger(nlp, load_time_lexicon(lexicon_path)))
 
 
 # ---------------------------------------------------------------------------------------------------------------
