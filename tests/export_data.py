@@ -57,8 +57,8 @@ def make_results() -> list[ExtractionResult]:
                     trigger="bombed", context=["terrorism"],
                     time=TimeExpression(text="March 3", start_date=dt.date(2026, 3, 3),
                                         end_date=dt.date(2026, 3, 3), precision="day"),
-                    location=Place(name="Chicago", country="USA", admin1="IL", feature="city", latitude=41.85,
-                                   longitude=-87.65, geonameid=4887398),
+                    location=Place(name="Chicago", country="USA", admin1="Illinois", admin1_code="US-IL", feature="city",
+                                   latitude=41.85, longitude=-87.65, geonameid=4887398),
                     quantities=[Quantity(kind="killed", value=12, text="killing 12 people", unit="people")])
     doc1 = Document(id="d1", text=text1, title="Veldoria accuses Marovia", date=dt.date(2026, 3, 3),
                     source="Example Wire", url="https://example.org/d1")

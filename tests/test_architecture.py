@@ -43,6 +43,12 @@ LAYER_PREFIXES = {
     "claimgraph.cli": "application",
     "claimgraph.demo": "application",
     "claimgraph.web": "application",
+    # the statement verifier: features and the model file are plain data work, its spaCy component an NLP stage,
+    # its training an application of extraction and evaluation
+    "claimgraph.verifier": "foundation",
+    "claimgraph.verifier.component": "nlp-claims",
+    "claimgraph.verifier.training": "application",
+    "claimgraph.verifier.train": "application",
 }
 # What each layer may import besides itself.
 ALLOWED = {

@@ -72,7 +72,8 @@ def test_plover_records_validate_against_the_manuals_fields(results, kb):
     attack = by_id["d1:s4"]
     assert attack["recipient"] == [] and attack["size"] == {"dead": 12} and attack["quad_code"] == 4
     assert attack["event_loc"] == {"extracted_place": "Chicago", "resolved_place": "Chicago", "geonameid": 4887398,
-                                   "lat": 41.85, "lon": -87.65, "city": "Chicago", "province": "IL",
+                                   "lat": 41.85, "lon": -87.65, "city": "Chicago", "province": "Illinois",
+                                   "province_code": "US-IL",
                                    "country": "United States", "country_code": "USA", "feature_class": "P",
                                    "feature_code": "PPL", "resolution": 4}
     assert attack["date"] == "2026-03-03" and attack["context"] == ["terrorism"] and attack["has_event"] is True

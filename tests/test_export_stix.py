@@ -188,8 +188,8 @@ def test_relationships_carry_dates_confidence_and_contest(kb):
 
 def test_locations_are_typed_and_countries_named(kb):
     text = "Gunmen from the VLF attacked a post in Balochistan province of Pakistan."
-    place = Place(name="Balochistan", country="PAK", admin1="Balochistan", feature="admin1", latitude=28.5,
-                  longitude=65.1)
+    place = Place(name="Balochistan", country="PAK", admin1="Balochistan", admin1_code="PK-BA", feature="admin1",
+                  latitude=28.97, longitude=66.66)
     s = _statement(text, "the VLF attacked a post in Balochistan", "s1", asserter="author", stance="asserts",
                    subject="VLF", event_type="ASSAULT", object=None, trigger="attacked", location=place)
     pak = Actor(id="PAK", name="Pakistan", type="country", country="PAK")
@@ -200,6 +200,7 @@ def test_locations_are_typed_and_countries_named(kb):
     locations = {o["name"]: o for o in objects if o["type"] == "location"}
     assert set(locations) == {"Balochistan", "Pakistan"}  # never "PAK"
     assert locations["Balochistan"]["x_opencti_location_type"] == "Administrative-Area"
+    assert locations["Balochistan"]["external_references"] == [{"source_name": "iso-3166-2", "external_id": "PK-BA"}]
     assert locations["Pakistan"]["x_opencti_location_type"] == "Country" and locations["Pakistan"]["country"] == "PK"
     assert {o["x_opencti_location_type"] for o in locations.values()} <= OPENCTI_LOCATION_TYPES
     # a statement placed in a country and an actor of that country share the one Country location

@@ -121,3 +121,115 @@ def test_judge_and_judgements_commands(store_url, tmp_path):
     lines = [json.loads(line) for line in out.read_text().splitlines()]
     assert [r["verdict"] for r in lines] == ["correct", "confirm"]  # oldest first
     assert lines[0]["original"]["object"] == "PAK" and lines[0]["correction"] == {"object": "USA"}
+
+
+def test_review_walks_the_least_confident_statements_with_one_key_each(tmp_path):
+    db = str(tmp_path / "r.db")
+    with open_store(db) as s:
+        r = make_result("r1", TEXT, statements=CLAIMS)
+        confidences = [0.9, 0.2, 0.5]
+        s.add_result(r.model_copy(update={"statements": [
+            st.model_copy(update={"confidence": c, "subject_text": "Pakistan", "trigger": "quoted",
+                                  "trigger_start": TEXT.index("quoted"), "trigger_end": TEXT.index("quoted") + 6})
+            for st, c in zip(r.statements, confidences)]}))
+    runner = CliRunner()
+    # lowest first: s1 (0.2) rejected, s2 (0.5) corrected (an unknown actor is asked again), s0 (0.9) skipped
+    keys = "x" + "n" + "c" + 'object="Nobody Atall"\n' + "object=USA\n" + "s"
+    outcome = runner.invoke(main, ["review", "--db", db, "--reviewer", "ana"], input=keys, color=True)
+    assert outcome.exit_code == 0, outcome.output
+    assert outcome.output.index("r1-s1") < outcome.output.index("r1-s2") < outcome.output.index("r1-s0")
+    assert "\x1b[" in outcome.output and "reviewed: 0 confirm, 1 reject, 1 correct, 1 skip" in outcome.output
+    assert "no actor named 'Nobody Atall'" in outcome.output
+    with open_store(db) as s:
+        log = s.judgements()
+    assert [(j.statement_id, j.verdict, j.correction, j.reviewer) for j in log] == [
+        ("r1-s2", "correct", {"object": "USA"}, "ana"), ("r1-s1", "reject", None, "ana")]
+    # judged statements are skipped next time; q stops at once
+    again = runner.invoke(main, ["review", "--db", db], input="q")
+    assert again.exit_code == 0 and "1 statement(s) to review" in again.output and "r1-s0" in again.output
+
+
+def test_review_highlights_trigger_and_arguments():
+    from claimgraph.cli.review_cmd import highlight
+    from claimgraph.store import Claim
+
+    quote = "Marovia attacked the Kolva Movement."
+    claim = Claim(statement_id="d#s1", doc_id="d", asserter="author", asserter_name="author", stance="asserts",
+                  event_type="ASSAULT", quote=quote, start=100, end=136, trigger="attacked", trigger_start=108,
+                  trigger_end=116, subject_text="Marovia", object_text="the Kolva Movement", confidence=0.5,
+                  proposition="p")
+    shown = highlight(claim)
+    assert click_unstyle(shown) == quote
+    for words in ("Marovia", "attacked", "the Kolva Movement"):
+        assert f"m{words}\x1b[0m" in shown
+
+
+def click_unstyle(text: str) -> str:
+    import click
+
+    return click.unstyle(text)
+
+
+def test_review_reads_single_keys_from_a_real_terminal(tmp_path):
+    """In a pseudo-terminal (as in tmux), one key press is a verdict: no Enter needed."""
+    import os
+    import pty
+    import select
+    import subprocess
+    import sys
+
+    db = str(tmp_path / "t.db")
+    with open_store(db) as s:
+        s.add_result(make_result("r1", TEXT, statements=CLAIMS[:1]))
+    leader, follower = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "claimgraph.cli", "review", "--db", db, "--reviewer", "tty"],
+                               stdin=follower, stdout=follower, stderr=follower, close_fds=True)
+    os.close(follower)
+    output = b""
+    try:
+        while b"> " not in output:
+            ready, _, _ = select.select([leader], [], [], 30)
+            assert ready, output
+            output += os.read(leader, 4096)
+        # click.getchar puts the terminal in raw mode with TCSAFLUSH, which drops keys typed before it: press
+        # the key until the process takes it (an operator would just see it ignored and press again).
+        for _ in range(60):
+            if process.poll() is not None:
+                break
+            os.write(leader, b"y")
+            while select.select([leader], [], [], 0.5)[0]:
+                try:
+                    output += os.read(leader, 4096)
+                except OSError:
+                    break
+        assert process.wait(timeout=30) == 0
+    finally:
+        process.kill()
+        os.close(leader)
+    assert b"-> confirm" in output
+    with open_store(db) as s:
+        assert [(j.verdict, j.reviewer) for j in s.judgements()] == [("confirm", "tty")]
+
+
+def test_judgements_are_exported_as_stix_opinions_of_the_reviewer(tmp_path):
+    from claimgraph.export.stix import validate_bundle_text
+
+    db = str(tmp_path / "s.db")
+    with open_store(db) as s:
+        s.add_result(make_result("r1", TEXT, statements=CLAIMS))
+        s.add_judgement("r1", "r1-s0", "confirm", reviewer="ana")
+        s.add_judgement("r1", "r1-s2", "correct", {"object": "USA"}, note="the target was the embassy")
+    out = tmp_path / "bundle.json"
+    outcome = CliRunner().invoke(main, ["export", "--format", "stix", "-o", str(out), "--db", db])
+    assert outcome.exit_code == 0, outcome.output
+    assert "2 review opinions" in outcome.output
+    text = out.read_text()
+    assert validate_bundle_text(text) == []
+    objects = json.loads(text)["objects"]
+    by_id = {o["id"]: o for o in objects}
+    reviews = [o for o in objects if o["type"] == "opinion" and o.get("authors") in (["ana"], ["anonymous reviewer"])]
+    assert sorted(o["opinion"] for o in reviews) == ["disagree", "strongly-agree"]
+    for o in reviews:
+        assert all(ref in by_id for ref in o["object_refs"]) and by_id[o["created_by_ref"]]["type"] == "identity"
+    corrected = next(o for o in reviews if o["opinion"] == "disagree")
+    assert "object=USA" in corrected["explanation"] and "the embassy" in corrected["explanation"]

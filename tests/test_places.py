@@ -75,18 +75,63 @@ def test_context_cues(gaz) -> None:
     assert gaz.cue_country("Pakistani") == "PAK"
 
 
-def test_bad_rows_are_reported_with_file_and_line(tmp_path) -> None:
+ADMIN1_HEADER = "code\tname\taliases\tcapital\tlatitude\tlongitude\n"
+REGIONS_HEADER = "name\taliases\tcountry\tlatitude\tlongitude\n"
+
+
+def _gazetteer_files(tmp_path, admin1: str = ADMIN1_HEADER, regions: str = REGIONS_HEADER):
     shutil.copy(gazetteer_dir() / "countries.tsv", tmp_path / "countries.tsv")
-    (tmp_path / "admin1.tsv").write_text(
-        "name\taliases\tcountry\tadmin1_code\tcapital\tlatitude\tlongitude\tfeature\n"
-        "Somewhere\t\tPAK\t\t\t95.0\t10.0\tadmin1\n", encoding="utf-8")
-    with pytest.raises(DataFileError, match=r"admin1.tsv:2: latitude 95.0 is out of range"):
-        get_gazetteer(directory=str(tmp_path))
-    (tmp_path / "admin1.tsv").write_text(
-        "name\taliases\tcountry\tadmin1_code\tcapital\tlatitude\tlongitude\tfeature\n"
-        "# comment\nSomewhere\t\tXYZ\t\t\t9.0\t10.0\tadmin1\n", encoding="utf-8")
-    with pytest.raises(DataFileError, match=r"admin1.tsv:3: .*unknown country 'XYZ'"):
-        get_gazetteer(directory=str(tmp_path))
+    (tmp_path / "admin1.tsv").write_text(admin1, encoding="utf-8")
+    (tmp_path / "regions.tsv").write_text(regions, encoding="utf-8")
+    return str(tmp_path)
+
+
+@pytest.mark.parametrize("admin1, regions, message", [
+    (ADMIN1_HEADER + "PK-XX\t\t\tQuetta\t\t\n", REGIONS_HEADER,
+     r"admin1.tsv:2: 'PK-XX' is not an ISO 3166-2 subdivision code"),
+    (ADMIN1_HEADER + "# comment\nPK-BA\t\t\t\t\t\n", REGIONS_HEADER, r"admin1.tsv:3: PK-BA: no capital"),
+    (ADMIN1_HEADER + "PK-BA\t\t\tQuetta\t\t\nPK-BA\t\t\tQuetta\t\t\n", REGIONS_HEADER,
+     r"admin1.tsv:3: duplicate subdivision PK-BA"),
+    # the maintained source wins: no hand-typed coordinates for a region whose capital GeoNames knows
+    (ADMIN1_HEADER + "PK-BA\t\t\tQuetta\t28.5\t65.1\n", REGIONS_HEADER,
+     r"admin1.tsv:2: PK-BA: GeoNames knows its capital Quetta"),
+    (ADMIN1_HEADER.replace("\n", "\tadmin1_code\n") + "PK-BA\t\t\tQuetta\t\t\t\n", REGIONS_HEADER,
+     r"admin1.tsv:1: unknown column\(s\) admin1_code"),
+    (ADMIN1_HEADER, REGIONS_HEADER + "Somewhere\t\tPAK\t95.0\t10.0\n", r"regions.tsv:2: latitude 95.0 is out of range"),
+    (ADMIN1_HEADER, REGIONS_HEADER + "# comment\nSomewhere\t\tXYZ\t9.0\t10.0\n",
+     r"regions.tsv:3: .*unknown country 'XYZ'"),
+])
+def test_bad_rows_are_reported_with_file_and_line(tmp_path, admin1, regions, message) -> None:
+    directory = _gazetteer_files(tmp_path, admin1, regions)
+    with pytest.raises(DataFileError, match=message):
+        get_gazetteer(directory=directory)
+
+
+def test_subdivisions_are_iso_3166_2_placed_by_geonames(gaz, tmp_path) -> None:
+    """Provinces come from pycountry's ISO 3166-2 subdivisions with their codes; their coordinates are the
+    population-weighted centre of their GeoNames cities, not hand-typed."""
+    import pycountry
+
+    subdivisions = {e for entries in gaz._index.values() for e in entries if e.feature == "admin1"}  # noqa: SLF001
+    assert len(subdivisions) > 500
+    for entry in subdivisions:
+        subdivision = pycountry.subdivisions.get(code=entry.code)
+        assert subdivision is not None, entry
+        assert pycountry.countries.get(alpha_2=subdivision.country_code).alpha_3 == entry.country
+        assert entry.latitude is not None
+    (punjab_pk,) = [e for e in gaz.lookup("Punjab") if e.country == "PAK"]
+    assert punjab_pk.code == "PK-PB"
+    (lahore,) = gaz.lookup("Lahore")
+    assert (lahore.admin1, lahore.code) == ("Punjab", "PK-PB")  # a city carries its region's code
+    place = gaz.lookup("Nangarhar")[0].to_place()
+    assert (place.admin1, place.admin1_code, place.feature) == ("Nangarhar", "AF-NAN", "admin1")
+    # an empty name is the ISO name without diacritics ("Nangarhār" -> "Nangarhar"); the capital, a city of
+    # 15,000+ in GeoNames, places the region at its cities' centre
+    directory = _gazetteer_files(tmp_path, ADMIN1_HEADER + "AF-NAN\t\tNingrahar\tJalalabad\t\t\n")
+    small = get_gazetteer(directory=directory)
+    (entry,) = small.lookup("Ningrahar")
+    assert (entry.name, entry.code, entry.country) == ("Nangarhar", "AF-NAN", "AFG")
+    assert 33.9 < entry.latitude < 34.9 and 69.8 < entry.longitude < 71.2
 
 
 def test_choose_entry_weighs_nearby_evidence(gaz) -> None:

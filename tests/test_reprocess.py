@@ -115,6 +115,19 @@ def test_judgements_survive_re_extraction(store):
     assert now[changed.id].current_statement_id is None and now[changed.id].original["subject"] == "ISI"
 
 
+def test_reprocess_of_some_documents_keeps_every_judgement(store):
+    """--doc and --since re-extract some documents: the judgements of those and of the others are all kept."""
+    import datetime as dt
+
+    other = store.add_judgement("r1", "r1-s0", "confirm")
+    kept = store.add_judgement("r2", "r2-s1", "confirm")
+    reprocess(store, RevisedExtractor(), doc_ids=["r2"])
+    reprocess(store, RevisedExtractor(), since=dt.date(1900, 1, 1))
+    now = {j.id: j for j in store.judgements()}
+    assert set(now) == {other.id, kept.id}
+    assert now[kept.id].current_statement_id == "r2-s1" and now[other.id].doc_id == "r1"
+
+
 def test_a_crash_mid_run_leaves_every_document_old_or_new_and_a_rerun_finishes(store):
     before = rows(store)
     with pytest.raises(RuntimeError):

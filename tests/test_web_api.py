@@ -186,6 +186,53 @@ def test_requests_are_bounded(client):
     assert client.get("/api/v1/documents?limit=501").status_code == 422
 
 
+def test_judgements_are_read_freely_and_written_with_the_token(tmp_path):
+    """The review log through the API: appended with the token (never updated), read by anyone, and shown on
+    the statement's document and review page."""
+    path = build_store(tmp_path / "j.db")
+    token = "judge-token-0123456789"
+    app = create_app(make_settings(db=str(path), environ={TOKEN_ENV: token}))
+    auth = {"Authorization": f"Bearer {token}"}
+    confirm = {"doc_id": "nr-002", "statement_id": "nr-002-s0", "verdict": "confirm", "reviewer": "ana"}
+    with TestClient(app, base_url=HOST) as c:
+        before = c.get("/api/v1/judgements")
+        assert before.status_code == 200 and before.json()["items"] == []
+        missing = c.post("/api/v1/judgements", json=confirm)
+        assert missing.status_code == 401 and missing.json()["type"].endswith("token-required")
+        wrong = c.post("/api/v1/judgements", json=confirm, headers={"Authorization": "Bearer not-the-token-at-all"})
+        assert wrong.status_code == 403
+        created = c.post("/api/v1/judgements", json=confirm, headers=auth)
+        assert created.status_code == 201, created.text
+        assert created.json()["verdict"] == "confirm" and created.json()["current_statement_id"] == "nr-002-s0"
+        assert created.json()["original"]["stance"] == "asserts"  # the machine's statement, kept
+        fixed = c.post("/api/v1/judgements", headers=auth, json={**confirm, "verdict": "correct", "note": "misread",
+                                                                    "correction": {"stance": "speculates"}})
+        assert fixed.status_code == 201 and fixed.json()["correction"] == {"stance": "speculates"}
+        for body, status in [({**confirm, "verdict": "correct"}, 400),  # a correction needs its fields
+                             ({**confirm, "correction": {"stance": "denies"}}, 400),  # only 'correct' takes them
+                             ({**confirm, "verdict": "correct", "correction": {"quote": "x"}}, 400),
+                             ({**confirm, "statement_id": "nr-002-s9"}, 404),
+                             ({**confirm, "verdict": "approve"}, 422), ({**confirm, "extra": 1}, 422)]:
+            answer = c.post("/api/v1/judgements", json=body, headers=auth)
+            assert answer.status_code == status, (body, answer.text)
+            assert answer.headers["content-type"] == "application/problem+json"
+        log = c.get("/api/v1/judgements").json()["items"]
+        assert [j["verdict"] for j in log] == ["correct", "confirm"]  # newest first
+        first = c.get("/api/v1/judgements?limit=1").json()
+        assert len(first["items"]) == 1 and first["next_cursor"]
+        mine = c.get("/api/v1/judgements?doc_id=nr-002&statement_id=nr-002-s0").json()["items"]
+        assert len(mine) == 2 and c.get("/api/v1/judgements?doc_id=nr-001").json()["items"] == []
+        assert c.delete("/api/v1/judgements").status_code == 405 and c.put("/api/v1/judgements").status_code == 405
+        view = c.get("/api/v1/documents/nr-002").json()
+        judged = {v["statement"]["id"]: v["judgement"] for v in view["statements"]}
+        assert judged["nr-002-s0"]["verdict"] == "correct" and judged["nr-002-s1"] is None
+        review = c.get("/review?doc=nr-002&statement=nr-002-s0")
+        assert review.status_code == 200 and "misread" in review.text and "speculates" in review.text
+        assert '<script src="/static/js/review.js">' in review.text and "Bearer" not in review.text
+        assert "nr-002-s0" in c.get("/review").text
+        assert c.get("/review?doc=nr-002&statement=nope").status_code == 404
+
+
 def test_settings_refuse_a_public_address_without_a_token():
     with pytest.raises(ConfigError, match="not a loopback address"):
         make_settings(host="0.0.0.0", environ={})

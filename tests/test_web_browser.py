@@ -195,3 +195,32 @@ def test_xss_payloads_in_a_document_stay_inert(page, server):
     assert dialogs == [] and foreign == []
     time.sleep(0.3)  # a report the browser queued would arrive now
     assert csp_reports(server) == [], json.dumps(csp_reports(server))[:500]
+
+
+def test_review_writes_a_judgement_with_the_token(page, server):
+    page.goto("/review?doc=nr-003&statement=nr-003-s0")
+    form = page.locator("#review-form")
+    form.wait_for(state="visible", timeout=5000)  # shown by its script; hidden without one
+    assert page.locator(".no-js-only").is_hidden()
+    page.fill("input[name=token]", "not-the-token-at-all")
+    page.get_by_role("button", name="Confirm").click()
+    page.locator("#review-status.error").wait_for(timeout=5000)
+    assert "not this server's" in page.locator("#review-status").inner_text()
+    page.fill("input[name=token]", TOKEN)
+    page.fill("input[name=reviewer]", "browser test")
+    page.select_option("select[name=fix-stance]", "speculates")
+    page.fill("textarea[name=note]", "residents said, not officials")
+    page.get_by_role("button", name="Correct").click()
+    page.locator("#review-status.saved").wait_for(timeout=5000)
+    assert page.locator("#judgement-history tbody tr").first.inner_text().count("correct") >= 1
+    shot(page, "review")
+    store = server.app.state.workbench.store  # the server's own store: what the page wrote is in it
+    (judgement,) = store.judgements(doc_id="nr-003", statement_id="nr-003-s0")
+    assert (judgement.verdict, judgement.correction, judgement.reviewer) == (
+        "correct", {"stance": "speculates"}, "browser test")
+    page.goto("/documents/nr-003")  # the document shows the verdict in force beside the statement
+    assert page.locator("#s-nr-003-s0 .verdict-correct").count() == 1
+    # the one console error is the browser logging the refused wrong token
+    assert [e for e in page.errors if "status of 403" not in e] == []  # type: ignore[attr-defined]
+    assert csp_reports(server) == []
+

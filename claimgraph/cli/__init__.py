@@ -7,6 +7,8 @@ message and an exit code. Command groups live in their own modules and register 
 from __future__ import annotations
 
 from .common import main
-from . import extract_cmd, kb_cmd, store_cmd, db_cmd, eval_cmd, serve_cmd, review_cmd, watch_cmd  # noqa: F401,E402  (registration)
+from . import (  # noqa: F401,E402  (registration side effect)
+    extract_cmd, kb_cmd, store_cmd, db_cmd, eval_cmd, serve_cmd, review_cmd, watch_cmd, verifier_cmd,
+)
 
 __all__ = ["main"]

@@ -146,3 +146,26 @@ def _cell(value: Any) -> str:
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False, default=str)
     return str(value)
+
+
+def min_confidence_option(func: Callable) -> Callable:
+    return click.option(
+        "--min-confidence", "min_confidence", type=click.FloatRange(0.0, 1.0), default=None, metavar="P",
+        help="Leave out statements whose confidence is below P (default: the verifier model's threshold, "
+             "see docs/accuracy.md; 0 keeps every statement).")(func)
+
+
+def resolve_min_confidence(value: float | None) -> float:
+    """The threshold given, else the one recorded in the verifier model in use."""
+    if value is not None:
+        return value
+    from ..verifier import default_min_confidence
+
+    return default_min_confidence()
+
+
+def verifier_option(func: Callable) -> Callable:
+    return click.option(
+        "--verifier-model", "verifier_model", type=click.Path(dir_okay=False), default=None,
+        help="A local verifier model (claimgraph verifier train --db ... -o PATH) instead of the bundled one "
+             "(also $CLAIMGRAPH_VERIFIER_MODEL).")(func)

@@ -59,7 +59,13 @@ def eval_command(dataset: str, path: str | None, limit: int | None, fmt: str, wr
         results.append(run_dataset(name, data_path, limit=limit, n_process=workers, extractor=extractor,
                                    command=sub_command, **options))
     if write_docs:
-        Path(write_docs).write_text(render(results, command, time.time() - start), encoding="utf-8")
+        from ..verifier.train import keep_section
+
+        target = Path(write_docs)
+        text = render(results, command, time.time() - start)
+        if target.exists():  # the statement verifier's section is written by `claimgraph verifier train`
+            text = keep_section(target.read_text(encoding="utf-8"), text)
+        target.write_text(text, encoding="utf-8")
         click.echo(f"wrote {write_docs}", err=True)
     if fmt == "json":
         payload = [{"dataset": r.name, "path": r.path, "command": r.command, "seconds": round(r.seconds, 1),

@@ -9,7 +9,10 @@ from typing import TYPE_CHECKING, Iterable, cast
 import click
 
 from ..errors import InputError
-from .common import Progress, handle_errors, kb_option, main, workers_option
+from .common import (
+    Progress, handle_errors, kb_option, main, min_confidence_option, resolve_min_confidence, verifier_option,
+    workers_option,
+)
 
 if TYPE_CHECKING:
     from ..models import Document, ExtractionResult
@@ -24,9 +27,12 @@ SKIPPED_EXIT = 10
 @click.option("--explain", is_flag=True, help="Print each sentence with its statements and the reason for each.")
 @workers_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar on stderr.")
+@min_confidence_option
+@verifier_option
 @kb_option
 @handle_errors
-def extract(path: str, fmt: str | None, explain: bool, workers: int, quiet: bool, kb_paths: tuple[str, ...]) -> None:
+def extract(path: str, fmt: str | None, explain: bool, workers: int, quiet: bool, min_confidence: float | None,
+            verifier_model: str | None, kb_paths: tuple[str, ...]) -> None:
     """Extract actors and statements from PATH (.txt, .md, .json, .jsonl, .html, a feed, .csv, or - for stdin)."""
     from ..extract import Extractor, extract_stream
     from ..textio import iter_input
@@ -42,7 +48,8 @@ def extract(path: str, fmt: str | None, explain: bool, workers: int, quiet: bool
         items = iter_input(path, jsonl=jsonl)
     from ..ingest.sources import known_count
 
-    extractor = Extractor(kb_paths)
+    extractor = Extractor(kb_paths, verifier=verifier_model or "bundled")
+    threshold = resolve_min_confidence(min_confidence)
     many = jsonl is True or str(path).endswith((".jsonl", ".ndjson"))
     count = _Count()
     with Progress(not quiet, None if quiet else known_count([path])) as progress:
@@ -51,7 +58,7 @@ def extract(path: str, fmt: str | None, explain: bool, workers: int, quiet: bool
             count.seen += 1
             count.skipped += isinstance(item, InputError)
             progress.update(count)
-            _emit(item, explain, many)
+            _emit(item, explain, many, threshold)
     if count.skipped:
         sys.exit(SKIPPED_EXIT)
 
@@ -67,8 +74,9 @@ class _Count:
         return f"{self.seen - self.skipped} extracted, {self.skipped} skipped"
 
 
-def _emit(item: ExtractionResult | InputError, explain: bool, many: bool) -> None:
+def _emit(item: ExtractionResult | InputError, explain: bool, many: bool, threshold: float) -> None:
     from ..explain import explain as render
+    from ..verifier import keep_confident
 
     if isinstance(item, InputError):
         click.echo(f"claimgraph: skipped: {item}", err=True)
@@ -77,9 +85,11 @@ def _emit(item: ExtractionResult | InputError, explain: bool, many: bool) -> Non
         if not explain:
             click.echo(json.dumps({"document": None, "error": str(item), "actors": [], "statements": []}))
         return
-    if explain:
+    if explain:  # every statement, each with its confidence and why
         click.echo(render(item))
-    elif many:
+        return
+    item = keep_confident(item, threshold)
+    if many:
         click.echo(json.dumps(item.contract(), ensure_ascii=False))
     else:
         click.echo(json.dumps(item.contract(), ensure_ascii=False, indent=2))

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import sys
@@ -13,7 +14,10 @@ import click
 
 from ..errors import OfflineError
 from ..models import EVENT_TYPES, STANCES
-from .common import Progress, emit_rows, format_option, handle_errors, kb_option, main, workers_option
+from .common import (
+    Progress, emit_rows, format_option, handle_errors, kb_option, main, min_confidence_option, resolve_min_confidence,
+    verifier_option, workers_option,
+)
 
 CLAIM_COLUMNS = ["date", "asserter_name", "stance", "subject_name", "event_type", "object_name", "negated",
                  "sources", "quote", "doc_id", "statement_id"]
@@ -133,10 +137,11 @@ def _json(value: Any) -> None:
 @click.option("--batch-size", default=16, show_default=True, type=click.IntRange(1, 1000))
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar (problems are still reported on stderr).")
 @db_option
+@verifier_option
 @kb_option
 @handle_errors
 def ingest(inputs: tuple[str, ...], text_column: str, workers: int, batch_size: int, quiet: bool,
-           db_path: str | None, kb_paths: tuple[str, ...]) -> None:
+           db_path: str | None, verifier_model: str | None, kb_paths: tuple[str, ...]) -> None:
     """Read files, folders, feeds, URLs or - (stdin), extract claims and store them.
 
     Exit code 0 when everything went in, 10 when something was reported and skipped, 7 when offline.
@@ -149,7 +154,7 @@ def ingest(inputs: tuple[str, ...], text_column: str, workers: int, batch_size: 
 
     total = None if quiet else known_count(inputs)
     with _store(db_path) as store, Progress(not quiet, total) as progress:
-        extractor = Extractor(kb_paths)
+        extractor = Extractor(kb_paths, verifier=verifier_model or "bundled")
 
         summary = run_ingest(iter_documents(inputs, text_column=text_column), store, extractor, workers=workers,
                              batch_size=batch_size, on_problem=progress.problem, on_progress=progress.update)
@@ -202,18 +207,20 @@ def actor(name: str, limit: int, db_path: str | None, kb_paths: tuple[str, ...],
 @click.argument("b")
 @click.option("--exact", is_flag=True, help="Only these two actors, not their knowledge-base parents/children.")
 @click.option("--limit", default=200, show_default=True, help="Statements per direction.")
+@min_confidence_option
 @db_option
 @kb_option
 @format_option()
 @handle_errors
-def dossier(a: str, b: str, exact: bool, limit: int, db_path: str | None, kb_paths: tuple[str, ...],
-            fmt: str) -> None:
+def dossier(a: str, b: str, exact: bool, limit: int, min_confidence: float | None, db_path: str | None,
+            kb_paths: tuple[str, ...], fmt: str) -> None:
     """Everything claimed about actors A and B (either direction), grouped by proposition."""
     kb = _LazyKB(kb_paths)
     with _store(db_path, read_only=True) as store:
         ref_a, ref_b = _resolve(store, kb, a), _resolve(store, kb, b)
         result = store.dossier(ref_a, ref_b, store.actor_scope(ref_a.key, None, not exact),
-                               store.actor_scope(ref_b.key, None, not exact), limit=limit)
+                               store.actor_scope(ref_b.key, None, not exact), limit=limit,
+                               min_confidence=resolve_min_confidence(min_confidence))
     print_dossier(result, fmt)
 
 
@@ -255,13 +262,15 @@ def print_dossier(result: Any, fmt: str) -> None:
 @date_option("--until", "Documents dated on or before (YYYY-MM-DD).")
 @click.option("--min-sources", default=0, show_default=True, help="Minimum independent sources.")
 @click.option("--limit", default=100, show_default=True)
+@min_confidence_option
 @db_option
 @kb_option
 @format_option()
 @handle_errors
 def claims(asserter: tuple[str, ...], subject: tuple[str, ...], object_: tuple[str, ...],
            event_type: tuple[str, ...], stance: tuple[str, ...], since: dt.datetime | None, until: dt.datetime | None,
-           min_sources: int, limit: int, db_path: str | None, kb_paths: tuple[str, ...], fmt: str) -> None:
+           min_sources: int, limit: int, min_confidence: float | None, db_path: str | None, kb_paths: tuple[str, ...],
+           fmt: str) -> None:
     """Statements matching the filters, newest first."""
     from ..store import ClaimFilter
 
@@ -270,7 +279,7 @@ def claims(asserter: tuple[str, ...], subject: tuple[str, ...], object_: tuple[s
         flt = ClaimFilter(asserter=_resolve_many(store, kb, asserter), subject=_resolve_many(store, kb, subject),
                           object=_resolve_many(store, kb, object_), event_type=[e.upper() for e in event_type],
                           stance=list(stance), since=_day(since), until=_day(until), min_sources=min_sources,
-                          limit=limit)
+                          min_confidence=resolve_min_confidence(min_confidence), limit=limit)
         found = store.claims(flt)
     rows, columns = _claim_rows(found, fmt)
     emit_rows(rows, fmt, columns, title=f"{len(found)} claim(s)")
@@ -280,17 +289,19 @@ def claims(asserter: tuple[str, ...], subject: tuple[str, ...], object_: tuple[s
 @click.option("--actor", "actors_", multiple=True, help="Only propositions with this actor as subject or object.")
 @click.option("--min-sources", default=0, show_default=True)
 @click.option("--limit", default=50, show_default=True)
+@min_confidence_option
 @db_option
 @kb_option
 @format_option()
 @handle_errors
-def contested(actors_: tuple[str, ...], min_sources: int, limit: int, db_path: str | None,
-              kb_paths: tuple[str, ...], fmt: str) -> None:
+def contested(actors_: tuple[str, ...], min_sources: int, limit: int, min_confidence: float | None,
+              db_path: str | None, kb_paths: tuple[str, ...], fmt: str) -> None:
     """Propositions that one party asserts and another denies, best-sourced first."""
     kb = _LazyKB(kb_paths)
     with _store(db_path, read_only=True) as store:
         props = store.propositions(contested_only=True, min_sources=min_sources, limit=limit,
-                                   actor=_resolve_many(store, kb, actors_) or None)
+                                   actor=_resolve_many(store, kb, actors_) or None,
+                                   min_confidence=resolve_min_confidence(min_confidence))
     if fmt == "json":
         _json([p.model_dump(mode="json") for p in props])
     else:
@@ -304,16 +315,20 @@ def contested(actors_: tuple[str, ...], min_sources: int, limit: int, db_path: s
 @click.option("--top", default=20, show_default=True, help="Edges to list (heaviest first).")
 @click.option("--edges", "stances", default="asserts", show_default=True, type=click.Choice(["asserts", "all"]),
               help="Edges from asserted statements only, or one edge per stance.")
+@min_confidence_option
 @db_option
 @format_option()
 @handle_errors
-def network(since: dt.datetime | None, until: dt.datetime | None, top: int, stances: str, db_path: str | None,
-            fmt: str) -> None:
+def network(since: dt.datetime | None, until: dt.datetime | None, top: int, stances: str,
+            min_confidence: float | None, db_path: str | None, fmt: str) -> None:
     """Actor graph of a time window: node and edge counts, heaviest edges split into cooperation/conflict."""
     from ..graph import QUADS, actor_graph
+    from ..verifier import keep_confident
 
+    threshold = resolve_min_confidence(min_confidence)
     with _store(db_path, read_only=True) as store:
-        graph = actor_graph(store.iter_results(since=_day(since), until=_day(until)),
+        graph = actor_graph((keep_confident(r, threshold) for r in store.iter_results(since=_day(since),
+                                                                                      until=_day(until))),
                             STANCES if stances == "all" else ("asserts",))
     edges = sorted(graph.edges(data=True), key=lambda e: (-e[2]["weight"], e[0], e[1], e[2]["stance"]))
     rows = [{"subject": s, "subject_name": graph.nodes[s]["name"], "object": o, "object_name": graph.nodes[o]["name"],
@@ -340,17 +355,19 @@ def network(since: dt.datetime | None, until: dt.datetime | None, top: int, stan
 @date_option("--since", "Documents dated on or after (YYYY-MM-DD).")
 @date_option("--until", "Documents dated on or before (YYYY-MM-DD).")
 @click.option("--limit", default=500, show_default=True)
+@min_confidence_option
 @db_option
 @kb_option
 @format_option()
 @handle_errors
-def timeline(name: str, since: dt.datetime | None, until: dt.datetime | None, limit: int, db_path: str | None,
-             kb_paths: tuple[str, ...], fmt: str) -> None:
+def timeline(name: str, since: dt.datetime | None, until: dt.datetime | None, limit: int,
+             min_confidence: float | None, db_path: str | None, kb_paths: tuple[str, ...], fmt: str) -> None:
     """Statements by or about an actor in date order."""
     kb = _LazyKB(kb_paths)
     with _store(db_path, read_only=True) as store:
         ref = _resolve(store, kb, name)
-        found = store.timeline([ref.key], since=_day(since), until=_day(until), limit=limit)
+        found = store.timeline([ref.key], since=_day(since), until=_day(until), limit=limit,
+                               min_confidence=resolve_min_confidence(min_confidence))
     rows, columns = _claim_rows(found, fmt)
     emit_rows(rows, fmt, columns, title=f"{ref.name}: {len(found)} statement(s)")
 
@@ -358,13 +375,14 @@ def timeline(name: str, since: dt.datetime | None, until: dt.datetime | None, li
 @main.command()
 @click.argument("text")
 @click.option("--limit", default=20, show_default=True)
+@min_confidence_option
 @db_option
 @format_option()
 @handle_errors
-def search(text: str, limit: int, db_path: str | None, fmt: str) -> None:
+def search(text: str, limit: int, min_confidence: float | None, db_path: str | None, fmt: str) -> None:
     """Full-text search over statement quotes."""
     with _store(db_path, read_only=True) as store:
-        hits = store.search(text, limit=limit)
+        hits = store.search(text, limit=limit, min_confidence=resolve_min_confidence(min_confidence))
     if fmt == "json":
         _json([h.model_dump(mode="json") for h in hits])
         return
@@ -394,20 +412,30 @@ def search(text: str, limit: int, db_path: str | None, fmt: str) -> None:
               help="GraphML/GEXF: edges from asserted statements only, or from every stance (one edge per stance).")
 @click.option("--include-paths", is_flag=True,
               help="Keep local file paths where a document has no outlet (off: exports never show them).")
+@click.option("--min-confidence", "min_confidence", type=click.FloatRange(0.0, 1.0), default=None, metavar="P",
+              help="Leave out statements below confidence P. Default: the verifier model's threshold for the graph "
+                   "formats (GraphML, GEXF), 0 (every statement, with its confidence) for the others.")
 @db_option
 @kb_option
 @handle_errors
 def export(fmt: str, output: str, since: dt.datetime | None, until: dt.datetime | None, relationships: str,
-           stances: str, include_paths: bool, db_path: str | None, kb_paths: tuple[str, ...]) -> None:
+           stances: str, include_paths: bool, min_confidence: float | None, db_path: str | None,
+           kb_paths: tuple[str, ...]) -> None:
     """Export the store (streamed): STIX 2.1, PLOVER JSONL, GraphML, GEXF, CSV or Parquet."""
     from ..export import ExportOptions, export_file, write_export
     from ..models import STANCES
 
+    from ..verifier import keep_confident
+
     options = ExportOptions(include_paths=include_paths, relationships=relationships,
                             stances=tuple(STANCES) if stances == "all" else ("asserts",))
+    graph = fmt in ("graphml", "gexf")
+    threshold = resolve_min_confidence(min_confidence) if graph or min_confidence is not None else 0.0
     with _store(db_path, read_only=True) as store:
         kb = _kb(kb_paths)
-        results = store.iter_results(since=_day(since), until=_day(until))
+        if fmt == "stix":  # the reviewers' judgements, as their opinions of the exported claims
+            options = dataclasses.replace(options, judgements=store.iter_judgements())
+        results = (keep_confident(r, threshold) for r in store.iter_results(since=_day(since), until=_day(until)))
         if output == "-":
             summary = write_export(fmt, results, sys.stdout.buffer, kb, options)
             sys.stdout.buffer.flush()
@@ -426,10 +454,11 @@ def export(fmt: str, output: str, since: dt.datetime | None, until: dt.datetime 
 @workers_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @db_option
+@verifier_option
 @kb_option
 @handle_errors
 def reprocess(since: dt.datetime | None, until: dt.datetime | None, doc_ids: tuple[str, ...], workers: int,
-              quiet: bool, db_path: str | None, kb_paths: tuple[str, ...]) -> None:
+              quiet: bool, db_path: str | None, verifier_model: str | None, kb_paths: tuple[str, ...]) -> None:
     """Re-extract stored documents in place (after a knowledge-base or lexicon change): same document ids,
     each document's statements replaced in one transaction. Exit 10 when some were skipped."""
     from ..extract import Extractor
@@ -444,7 +473,8 @@ def reprocess(since: dt.datetime | None, until: dt.datetime | None, doc_ids: tup
 
             raise NotFoundError(f"no stored document with id {', '.join(repr(d) for d in doc_ids)}")
         with Progress(not quiet, selected) as progress:
-            summary = run_reprocess(store, Extractor(kb_paths), since=_day(since), until=_day(until),
+            extractor = Extractor(kb_paths, verifier=verifier_model or "bundled")
+            summary = run_reprocess(store, extractor, since=_day(since), until=_day(until),
                                     doc_ids=list(doc_ids) or None, workers=workers, on_progress=progress.update,
                                     on_problem=progress.problem)
     click.echo(summary.line())

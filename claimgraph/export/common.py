@@ -10,7 +10,7 @@ import datetime as dt
 import re
 import urllib.parse
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 from ..errors import ClaimgraphError
 from ..kb import KnowledgeBase
@@ -114,6 +114,8 @@ class ExportOptions:
     include_paths: bool = False
     relationships: str = "standard"
     stances: tuple[str, ...] = ("asserts",)
+    # STIX: review judgements to write as the reviewers' opinions of the exported claims (a store's log)
+    judgements: Iterable[Any] | None = None
 
 
 # A document's ``source`` is an outlet name, except when a reader had only the file it came from.

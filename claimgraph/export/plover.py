@@ -3,8 +3,9 @@
 The manual's "Data Fields" chapter (openeventdata/PLOVER) names the parties ``actor`` and ``recipient``, lists of
 entity objects (``code``, ``sector``, ``entity_text``, ``identifier_id`` = the Wikidata id, ``identifier_text``);
 ``mode`` and ``context`` are lists; the location is ``event_loc``, Mordecai's location object
-(``extracted_place``, ``resolved_place``, ``geonameid``, ``lat``, ``lon``, ``province``, ``country``,
-``country_code`` ISO alpha-3, ``feature_class``, ``feature_code``, ``resolution``); the citation ``cite_info``.
+(``extracted_place``, ``resolved_place``, ``geonameid``, ``lat``, ``lon``, ``province`` and its ISO 3166-2
+``province_code``, ``country``, ``country_code`` ISO alpha-3, ``feature_class``, ``feature_code``,
+``resolution``); the citation ``cite_info``.
 
 A claim's stance becomes what PLOVER can say about it: its auxiliary modes, carried in ``context`` (``future``
 for a prediction, ``hypothetical`` for speculation, ``negation`` for a denial or a negated proposition), and
@@ -67,6 +68,7 @@ def _event_loc(place: Place | None, text: str) -> dict | None:
         "lat": place.latitude, "lon": place.longitude,
         "city": place.name if place.feature == "city" else None,
         "province": place.name if place.feature == "admin1" else place.admin1,
+        "province_code": place.admin1_code,
         "country": country_name(place.country) if alpha2(place.country) else None,
         "country_code": place.country, "feature_class": feature_class, "feature_code": feature_code,
         "resolution": resolution,

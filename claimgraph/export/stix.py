@@ -305,6 +305,8 @@ class StixWriter:
             extra["administrative_area"] = place.admin1
         if kind == "City":
             extra["city"] = place.name
+        if place.feature == "admin1" and place.admin1_code:
+            extra["external_references"] = [{"source_name": "iso-3166-2", "external_id": place.admin1_code}]
         return self._emit(stix.Location(id=stix_id("location", "place", key), name=place.name, created=first_seen,
                                         modified=first_seen, created_by_ref=IDENTITY_ID,
                                         custom_properties={"x_opencti_location_type": kind}, **extra))
@@ -480,9 +482,16 @@ def write_stix(results: Iterable[ExtractionResult], out: BinaryIO, kb: Knowledge
     writer.start()
     for result in tap:
         writer.document(result)
+    reviews = 0
+    if writer.options.judgements is not None:
+        from .stix_reviews import write_reviews
+
+        reviews = write_reviews(writer._emit, writer.written, writer.options.judgements, stix_id)
     writer.finish()
     summary = tap.summary("stix", writer.count)
     summary.extra = {k: writer.counts.get(k, 0) for k in ("opinion", "note", "relationship")}
+    if reviews:
+        summary.extra["review opinions"] = reviews
     return summary
 
 

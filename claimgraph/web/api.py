@@ -8,6 +8,7 @@ import hashlib
 import os
 import tempfile
 from typing import Annotated, Literal
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import FileResponse
@@ -17,11 +18,14 @@ from starlette.background import BackgroundTask
 from .. import __version__
 from ..graph import ActorNetwork, actor_network
 from ..models import EventType, Stance
-from ..store import ActorHit, ActorProfile, ClaimFilter, Dossier, StoreStats
+from ..store import ActorHit, ActorProfile, ClaimFilter, Dossier, Judgement, StoreStats
 from .context import Workbench
-from .problems import PROBLEM_RESPONSES
+from .problems import PROBLEM_RESPONSES, WRITE_RESPONSES
 from .responses import decode_cursor, json_response, page
-from .schemas import ApiIndex, ClaimPage, DocumentPage, DocumentView, PropositionPage, SearchResults
+from .schemas import (
+    ApiIndex, ClaimPage, DocumentPage, DocumentView, JudgementPage, JudgementRequest, PropositionPage, SearchResults,
+)
+from .security import require_token
 from .settings import Limits
 
 LIMITS = Limits()
@@ -200,3 +204,26 @@ def export(request: Request, wb: Bench, fmt: ExportFormat, since: Since = None, 
                         headers={"ETag": etag, "Cache-Control": "no-cache"},
                         background=BackgroundTask(os.unlink, path))
 
+
+
+@router.get("/judgements", response_model=JudgementPage,
+            summary="The review log, newest first: every judgement, or those of a document or a statement")
+def judgements(request: Request, wb: Bench,
+               doc_id: Annotated[Name | None, Query(description="Only this document's judgements.")] = None,
+               statement_id: Annotated[Name | None, Query(description="Only the judgements that apply to this "
+                                                                      "statement now (with `doc_id`).")] = None,
+               limit: PageSize = 50, cursor: Cursor = None) -> Response:
+    offset = decode_cursor(cursor, request, LIMITS.deep_items)
+    rows = wb.store.judgements(doc_id=doc_id, statement_id=statement_id, limit=limit + 1, offset=offset)
+    return json_response(request, page(request, rows, limit, offset, LIMITS.deep_items), JudgementPage)
+
+
+@router.post("/judgements", response_model=Judgement, status_code=201, dependencies=[Depends(require_token)],
+             responses=WRITE_RESPONSES,
+             summary="Confirm, reject or correct a statement: appends a judgement (needs the token)")
+def add_judgement(request: Request, wb: Bench, body: JudgementRequest) -> Response:
+    judgement = wb.add_judgement(body)
+    response = json_response(request, judgement, Judgement)
+    response.status_code = 201
+    response.headers["Location"] = f"{API}/judgements?" + urlencode({"doc_id": judgement.doc_id})
+    return response

@@ -13,10 +13,11 @@ from typing import Any
 from ..errors import NotFoundError
 from ..explain import reasons, time_note
 from ..models import AUTHOR, ExtractionResult
-from ..store import ActorRef, Claim, Store
-from .schemas import DocumentView, Reason, SearchResults, StatementView
+from ..store import ActorRef, Claim, Judgement, Store
+from .schemas import DocumentView, JudgementRequest, Reason, SearchResults, StatementView
 
 PAIR_TIMELINE_LIMIT = 500  # statements per direction in a pair's timeline
+DOCUMENT_JUDGEMENTS = 1000  # judgements of one document read for its page (the newest; the log keeps all)
 
 
 class Workbench:
@@ -68,8 +69,21 @@ class Workbench:
             return result
         raise NotFoundError(f"no document {doc_id!r} in the store")
 
+    def add_judgement(self, request: JudgementRequest) -> Judgement:
+        return self.store.add_judgement(request.doc_id, request.statement_id, request.verdict,
+                                        request.correction or None, request.note, request.reviewer)
+
+    def judgements_in_force(self, doc_id: str) -> dict[str, Judgement]:
+        """Statement id -> the latest judgement that applies to it now."""
+        latest: dict[str, Judgement] = {}
+        for judgement in self.store.judgements(doc_id=doc_id, limit=DOCUMENT_JUDGEMENTS):  # newest first
+            if judgement.current_statement_id is not None:
+                latest.setdefault(judgement.current_statement_id, judgement)
+        return latest
+
     def document_view(self, doc_id: str) -> DocumentView:
         result = self.result(doc_id)
+        judged = self.judgements_in_force(doc_id)
         names = {a.id: a.name for a in result.actors}
         names[AUTHOR] = "author"
 
@@ -81,7 +95,7 @@ class Workbench:
         views = [StatementView(statement=s, asserter_name=name(s.asserter, s.asserter_text) or "author",
                                subject_name=name(s.subject, s.subject_text), object_name=name(s.object, s.object_text),
                                reasons=[Reason(label=k, value=v) for k, v in reasons(s)],
-                               time=time_note(s) or None)
+                               time=time_note(s) or None, judgement=judged.get(s.id))
                  for s in result.statements]
         return DocumentView(document=result.document, actors=result.actors, mentions=result.mentions,
                             statements=views)

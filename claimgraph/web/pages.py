@@ -13,8 +13,10 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from ..errors import NotFoundError
 from ..models import ACTOR_TYPES, EVENT_TYPES, STANCES
 from ..store import ClaimFilter
+from ..store.judgements import CORRECTABLE
 from . import render
 from .api import LIMITS, Cursor, Since, Until, workbench
 from .problems import Problem
@@ -204,9 +206,23 @@ def statements(request: Request, subject: Annotated[str, Query(max_length=LIMITS
                                                        LIMITS.deep_items), offset=offset)
 
 
-
-
 @router.get("/review")
-def review(request: Request) -> Response:
-    """Confirming, rejecting and correcting statements writes to the store's judgement log (issue 9)."""
-    return show(request, "review.html", title="review")
+def review(request: Request, doc: Annotated[str, Query(max_length=LIMITS.text_chars)] = "",
+           statement: Annotated[str, Query(max_length=LIMITS.text_chars)] = "", cursor: Cursor = None) -> Response:
+    """A statement to confirm, reject or correct (the page's script appends the judgement through the API, with
+    the token), with the judgements that apply to it; without one, the judgement log, newest first."""
+    wb = workbench(request)
+    if doc.strip() and statement.strip():
+        view = wb.document_view(doc)
+        target = next((v for v in view.statements if v.statement.id == statement), None)
+        if target is None:
+            raise NotFoundError(f"no statement {statement!r} in document {doc!r}")
+        history = wb.store.judgements(doc_id=doc, statement_id=statement, limit=PAGE)
+        return show(request, "review.html", title=f"review {statement}", view=view, target=target,
+                    history=history, listing=None, offset=0, correctable=CORRECTABLE)
+    offset = decode_cursor(cursor, request, LIMITS.deep_items)
+    rows = wb.store.judgements(limit=PAGE + 1, offset=offset)
+    return show(request, "review.html", title="review", view=None, target=None, history=[],
+                listing=page(request, rows, PAGE, offset, LIMITS.deep_items), offset=offset,
+                correctable=CORRECTABLE)
+

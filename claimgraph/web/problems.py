@@ -100,3 +100,10 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
                          (421, "Not this server's address (Host header)"),
                          (422, "Invalid parameters"))
 }
+
+# Writes also answer these.
+WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": Problem, "description": text, "content": {PROBLEM_JSON: {}}}
+    for status, text in ((401, "No write token (send Authorization: Bearer <token>)"),
+                         (403, "Not this server's write token"))
+}

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from ..models import Actor, Document, Mention, Statement
-from ..store import ActorHit, Claim, DocumentHit, DocumentSummary, Proposition, SearchHit
+from ..store import ActorHit, Claim, DocumentHit, DocumentSummary, Judgement, Proposition, SearchHit
 
 
 class _Page(BaseModel):
@@ -26,6 +28,25 @@ class DocumentPage(_Page):
     items: list[DocumentSummary]
 
 
+class JudgementPage(_Page):
+    items: list[Judgement]
+
+
+class JudgementRequest(BaseModel):
+    """A reviewer's verdict on a stored statement, appended to the judgement log (never updated)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    doc_id: str = Field(min_length=1, max_length=200, description="The statement's document.")
+    statement_id: str = Field(min_length=1, max_length=200, description="As in the document's statements.")
+    verdict: Literal["confirm", "reject", "correct"]
+    correction: dict[str, Any] | None = Field(
+        None, max_length=16, description="With `correct`: the fields as they should be (asserter, stance, subject, "
+                                         "event_type, object, negated, mode); actors by name or id.")
+    note: str | None = Field(None, max_length=10_000)
+    reviewer: str | None = Field(None, max_length=200)
+
+
 class Reason(BaseModel):
     label: str  # trigger, rule, confidence, lexicon, carried by
     value: str
@@ -40,6 +61,7 @@ class StatementView(BaseModel):
     object_name: str | None = None
     reasons: list[Reason]
     time: str | None = None  # when it says it happened, in words
+    judgement: Judgement | None = None  # the reviewer's verdict in force on it, if any
 
 
 class DocumentView(BaseModel):

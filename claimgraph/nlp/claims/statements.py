@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ...lexicon import PredicateEntry
 from ...models import AUTHOR, EventType, Quantity, Stance, Statement, TimeExpression
-from ..actors.arguments import Arg
+from ..actors.arguments import Arg, resolve_all
 from ..actors.provisional import AnonymousSources, provisional_speaker
 from ..annotations import PredicateMatch
 from ..component import DataComponent
@@ -28,6 +28,8 @@ from ..context.quantities import quantities_for_tokens
 from ..context.time import time_for_tokens
 from .cues import Cues, load_cues
 from .frames import Frame, build_frames, enclosing_frame, is_reporting
+from .quotes import QuotationFrames, quotation_frames
+from .responsibility import Responsibility, responsibility_of
 from .role_rules import RolePatterns, load_role_rules
 from .roles import RoleReader, Roles
 
@@ -44,6 +46,7 @@ class StatementBuilder:
         self.keys: dict[tuple, str] = {}
         self.last_pair: tuple[Arg, Arg] | None = None
         self.frames_so_far: list[Frame] = []
+        self.quote_frames: QuotationFrames | dict[int, Frame] = {}  # token -> the frame of the quotation it is in (quotes.py)
         self.frame_ids: dict[tuple[int, str | None], str] = {}
         # propositions carried by each accusation frame, so a later denial can repeat them
         self.carried: dict[int, list[tuple[Statement, Arg | None, Arg | None]]] = {}
@@ -125,13 +128,21 @@ class StatementBuilder:
         by_sent: dict[int, list[PredicateMatch]] = {}
         for match in matches:
             by_sent.setdefault(doc[match.head].sent.start, []).append(match)
+        # frames of the whole text first: a quotation may be attributed after the sentences it runs over
+        sentences: list[tuple[Span, list[PredicateMatch], list[Frame]]] = []
         for sent in doc.sents:
             sent_matches = by_sent.get(sent.start, [])
             if not sent_matches:
                 continue
             frames = build_frames(doc, sent, sent_matches, self.roles, self.anon, self.frames_so_far)
-            self._sentence(sent, sent_matches, frames)
+            sentences.append((sent, sent_matches, frames))
             self.frames_so_far.extend(frames)
+        self.quote_frames = quotation_frames(doc, self.frames_so_far)
+        for frame in self.frames_so_far:
+            if self._noncommittal(frame):
+                frame.speech_act, frame.rule = None, "noncommittal"
+        for sent, sent_matches, frames in sentences:
+            self._sentence(sent, sent_matches, frames)
         return self.out
 
     def _sentence(self, sent: Span, matches: list[PredicateMatch], frames: list[Frame]) -> None:
@@ -154,6 +165,8 @@ class StatementBuilder:
         seen: set[int] = set()
         while frame is not None and id(frame) not in seen:
             seen.add(id(frame))
+            if frame.rule == "noncommittal":
+                return []  # "neither confirmed nor denied that X attacked": nobody says X attacked
             out: list[tuple[str, str | None, float]] = [
                 (s.actor_id, s.text, s.confidence) for s in frame.speakers if s.actor_id]
             if out:
@@ -200,7 +213,7 @@ class StatementBuilder:
         doc = self.doc
         head = doc[match.head]
         roles: Roles = self.roles.roles_for(match, entry)
-        frame = enclosing_frame(frames, match.head)
+        frame = enclosing_frame(frames, match.head) or self.quote_frames.get(head.i)
         times = self.time_tokens
         subjects, objects = _prefer_resolved(roles.subjects, times), _prefer_resolved(roles.objects, times)
         if frame is not None and frame.target_is_subject and frame.targets and not any(a.actor_id for a in subjects):
@@ -209,6 +222,13 @@ class StatementBuilder:
             subjects = frame.targets
         if frame is not None and frame.rule == "threat" and not any(a.actor_id for a in subjects):
             subjects = frame.speakers  # "X threatened to strike": X would strike
+        answerable = responsibility_of(head, self.cues.words)
+        if answerable is not None:
+            # "X claimed responsibility for the bombing", "X was not responsible for the attack"
+            holders = resolve_all(doc, answerable.holder, "responsibility")
+            if not any(a.actor_id for a in subjects):
+                subjects = holders
+            frame = self._holder_frame(answerable, holders) or frame
         if frame is not None and subjects and not any(a.actor_id for a in subjects):
             # "X claimed that they had attacked ...": an unresolved pronoun in reported speech is the speaker
             if doc[subjects[0].token].lower_ in ("it", "they", "we", "he", "she") and any(
@@ -230,6 +250,10 @@ class StatementBuilder:
         stance, negated = self.cues.stance.decide(
             head, frame.content_stance if frame else None, set(frame.content_heads) if frame else set(),
             negative_trigger=entry.negative, requested=roles.desired)
+        if answerable is not None and (answerable.kind == "denies" or (answerable.negative or negated) and (
+            answerable.kind == "claims" or frame is not None
+        )):
+            stance, negated = "denies", False  # a denial of the event, not an assertion that it did not happen
         rule = f"{roles.rule}:{'+'.join(sorted({a.rule for a in subjects + objects})) or 'none'}"
         if frame is not None:
             rule += f"/frame:{frame.rule}"
@@ -255,6 +279,34 @@ class StatementBuilder:
                     )
                     if s is not None and frame is not None and frame.speech_act == "ACCUSE":
                         self.carried.setdefault(id(frame), []).append((s, subject, obj))
+
+    def _noncommittal(self, frame: Frame) -> bool:
+        """"Neither confirmed nor denied", "would not confirm or deny": a denying verb coordinated with a
+        confirming one by "nor" or "or" commits to nothing."""
+        if frame.speech_act != "REJECT":
+            return False
+        words = self.cues.words
+        trigger = self.doc[frame.trigger]
+        pair = [trigger.head] if trigger.dep_ == "conj" else [c for c in trigger.children if c.dep_ == "conj"]
+        for other in pair:
+            first = other if trigger.dep_ == "conj" else trigger
+            if other.lemma_.lower() in words.confirming and any(
+                c.dep_ == "cc" and c.lower_ in ("nor", "or") for c in first.children
+            ):
+                return True
+        return False
+
+    def _holder_frame(self, answerable: Responsibility, holders: list[Arg]) -> Frame | None:
+        """The holder speaks for itself when it claims or denies ("X claimed responsibility for ..."), unless the
+        text names it by a pronoun nobody resolved."""
+        if answerable.kind == "states" or answerable.verb is None:
+            return None
+        if not any(a.actor_id for a in holders) and (
+            not holders or any(self.doc[a.token].pos_ == "PRON" for a in holders)
+        ):
+            return None
+        stance: Stance = "denies" if answerable.kind == "denies" else "asserts"
+        return Frame(answerable.verb.i, None, holders, [], [], stance, None, "responsibility")
 
     def _pair_fallback(self, objects: list[Arg]) -> list[Arg]:
         """"between the two" / "both": the two parties of the previous statement."""
