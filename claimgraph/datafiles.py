@@ -47,19 +47,61 @@ def package_data_path(*parts: str) -> Path:
     return Path(str(resources.files("claimgraph").joinpath("data", *parts)))
 
 
+MAX_DATA_FILE_BYTES = 64 << 20  # the largest shipped knowledge file is well under 1 MB
+
+
 def load_yaml(path: str | Path) -> Any:
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as stream:  # bounded: a --kb pointing at a device must not exhaust memory
+            data = stream.read(MAX_DATA_FILE_BYTES + 1)
+        if len(data) > MAX_DATA_FILE_BYTES:
+            raise DataFileError(path, f"more than {MAX_DATA_FILE_BYTES:,} bytes; not a data file")
+        text = data.decode("utf-8")
     except FileNotFoundError as exc:
         raise DataFileError(path, "file not found") from exc
+    except IsADirectoryError as exc:
+        raise DataFileError(path, "is a folder, not a YAML file") from exc
+    except OSError as exc:
+        raise DataFileError(path, f"cannot read ({exc.strerror or exc})") from exc
     except UnicodeDecodeError as exc:
         raise DataFileError(path, f"not UTF-8 ({exc.reason})") from exc
     try:
+        if "&" in text and "*" in text:  # anchors and aliases: a file without them needs no check
+            _check_expansion(text, path)
         return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader is a SafeLoader
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         raise DataFileError(path, f"invalid YAML: {exc.problem}", line) from exc
+
+
+MAX_YAML_NODES = 1_000_000  # nodes a data file may stand for once its aliases are expanded
+
+
+def _check_expansion(text: str, path: Path) -> None:
+    """Refuse a file whose aliases expand it beyond MAX_YAML_NODES (a "billion laughs" file is a few hundred
+    bytes): one linear pass over the parser's events, counting each alias as the size of what it names."""
+    sizes: dict[str, int] = {}
+    stack: list[tuple[str | None, int]] = [(None, 0)]  # (anchor, nodes so far) of each open collection
+    for event in yaml.parse(text, Loader=_BaseLoader):
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            stack.append((event.anchor, 1))
+            continue
+        if isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            anchor, size = stack.pop()
+        elif isinstance(event, yaml.ScalarEvent):
+            anchor, size = event.anchor, 1
+        elif isinstance(event, yaml.AliasEvent):
+            anchor, size = None, sizes.get(event.anchor or "", 1)
+        else:
+            continue
+        if anchor:
+            sizes[anchor] = size
+        top_anchor, total = stack[-1]
+        stack[-1] = (top_anchor, total + size)
+        if stack[0][1] + sum(n for _, n in stack[1:]) > MAX_YAML_NODES:
+            line = event.start_mark.line + 1 if event.start_mark else None
+            raise DataFileError(path, f"its aliases expand it to more than {MAX_YAML_NODES:,} nodes", line)
 
 
 def strip_lines(value: Any) -> Any:

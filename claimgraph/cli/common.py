@@ -22,11 +22,26 @@ def main() -> None:
     """claimgraph: who says who did what to whom, from news text, with provenance."""
 
 
+INTERRUPTED_EXIT = 130  # Ctrl-C (SIGINT), as shells report it: 128 + 2
+TERMINATED_EXIT = 143  # SIGTERM: 128 + 15
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived. A BaseException like KeyboardInterrupt, so that no handler of one input's failure
+    (``except Exception``) takes it for that input's error: the command stops, keeping what it stored."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
 def handle_errors(func: Callable) -> Callable:
-    """Turn library errors and Ctrl-C into a one-line message and an exit code; never a traceback."""
+    """Turn library errors, Ctrl-C and SIGTERM into a one-line message and an exit code; never a traceback.
+    Worker processes leave both signals to this process (claimgraph.extract), which stops them."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        previous = _on_sigterm(_terminate)
         try:
             return func(*args, **kwargs)
         except ClaimgraphError as exc:
@@ -34,11 +49,26 @@ def handle_errors(func: Callable) -> Callable:
             sys.exit(exc.exit_code)
         except KeyboardInterrupt:
             click.echo("claimgraph: interrupted", err=True)
-            sys.exit(130)
+            sys.exit(INTERRUPTED_EXIT)
+        except Terminated:
+            click.echo("claimgraph: terminated", err=True)
+            sys.exit(TERMINATED_EXIT)
         except BrokenPipeError:
             sys.exit(0)
+        finally:
+            _on_sigterm(previous)
 
     return wrapper
+
+
+def _on_sigterm(handler: Any) -> Any:
+    """Install ``handler`` for SIGTERM (on the main thread only, where Python delivers signals); the previous."""
+    import signal
+    import threading
+
+    if handler is None or threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, handler)
 
 
 def default_workers() -> int:

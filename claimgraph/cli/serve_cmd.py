@@ -33,4 +33,17 @@ def serve(db_path: str | None, host: str, port: int, kb_paths: tuple[str, ...]) 
         click.echo(f"write token (for reviews; set $CLAIMGRAPH_TOKEN to choose one): {settings.token}")
         click.echo(f"review with the token filled in: {url}/review#token={settings.token}")
     click.echo(f"API: {url}/api/v1 (OpenAPI document: {url}/api/v1/openapi.json). Ctrl-C stops.")
+    _tune_collector()
     uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False, date_header=True)
+
+
+def _tune_collector() -> None:
+    """A long-lived server: what start-up loaded (the app, its models, SQLAlchemy's caches) is never garbage, so
+    it is moved out of the collector's scans, and the young generation is collected less often (a month of the
+    network allocates ~100,000 objects). On the 1,000,000-statement store, network and dossier requests took
+    about 1.35x less CPU in-process (docs/performance.md)."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)

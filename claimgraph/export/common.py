@@ -187,6 +187,9 @@ def csv_safe(value: object) -> object:
 _URL_SAFE = "/:@!$&'()*+,;=-._~%?#[]"
 
 
+_HOST = re.compile(r"[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*\.?|[0-9A-Fa-f:.]+")
+
+
 def uri(value: str | None) -> str | None:
     """``value`` as an absolute URI (spaces and non-ASCII percent-encoded, the host in IDNA), or None when it is
     not a web address at all ("example.org/x", a local path)."""
@@ -198,6 +201,10 @@ def uri(value: str | None) -> str | None:
         if parts.scheme.lower() not in ("http", "https", "ftp", "ftps") or not host:
             return None
         netloc = host.encode("idna").decode("ascii")
+        if not _HOST.fullmatch(netloc):  # a space or a control in the host: no URI at all (STIX validators agree)
+            return None
+        if ":" in netloc:
+            netloc = f"[{netloc}]"
         if parts.port:
             netloc += f":{parts.port}"
     except (ValueError, UnicodeError):

@@ -20,7 +20,7 @@ from ..errors import ClaimgraphError, InputError, OfflineError
 from ..models import Actor, Document, ExtractionResult
 from ..store.base import PendingDocument, Store
 from ..store.neardup import signature
-from ..textio import check_text, content_hash, prepare_document
+from ..textio import check_text, content_hash, failure, prepare_document
 
 SKIPPED_EXIT = 10  # exit code of `claimgraph ingest` when some input was reported and skipped
 MAX_REPORTED = 1000  # problems kept in the summary; the count goes on
@@ -98,10 +98,13 @@ def ingest(items: Iterable[Document | ClaimgraphError], store: Store, extractor:
                 report(item)
                 continue
             try:
+                check_text(item.text, item.source or item.id)  # before normalising: controls are counted
                 document = prepare_document(item)
-                check_text(document.text, document.source or document.id)
             except InputError as exc:
                 report(exc)
+                continue
+            except Exception as exc:  # noqa: BLE001  (one document is one unit of failure)
+                report(failure(item.source or item.id, exc))
                 continue
             digest = content_hash(document.text)
             raw = bytes.fromhex(digest)[:16]
@@ -130,8 +133,17 @@ def ingest(items: Iterable[Document | ClaimgraphError], store: Store, extractor:
         tick()
 
     stream = candidates()
+    each = getattr(extractor, "extract_each", None)
     with _Writer(store_batch) as writer:
-        while True:
+        # Every document's outcome in its place (Extractor.extract_each): a failure is reported, the rest go on.
+        for outcome in each(stream, n_process=workers, batch_size=batch_size) if each is not None else ():
+            _, digest = inflight.popleft()
+            if isinstance(outcome, InputError):
+                seen_hashes.discard(bytes.fromhex(digest)[:16])
+                report(outcome)
+            else:
+                writer.put(outcome, digest)
+        while each is None:  # an extractor with only Extracting's methods, which raise on a bad document
             try:
                 for result in extractor.extract_many(stream, n_process=workers, batch_size=batch_size):
                     _, digest = inflight.popleft()

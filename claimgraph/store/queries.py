@@ -333,15 +333,18 @@ class QueryMixin:
                 key=lambda c: (-(c.as_subject + c.as_object), c.actor))[:limit]
             by_type: Counter[tuple[str, str, str, str]] = Counter()
             over_time: Counter[tuple[str, str, str, str]] = Counter()
+            # Counted by month in the database: a busy actor has tens of thousands of (day, type, stance) groups,
+            # too many to fetch and fold into months here.
+            month = (func.to_char(S.date, "YYYY-MM") if self.engine.dialect.name == "postgresql"
+                     else func.strftime("%Y-%m", S.date)).label("month")
             for role_name, column in (("subject", S.subject_key), ("object", S.object_key),
                                       ("asserter", S.asserter_key)):
-                for date, event_type, stance, n in conn.execute(
-                    select(S.date, S.event_type, S.stance, func.count()).where(column == key)
-                    .group_by(S.date, S.event_type, S.stance)
+                for period, event_type, stance, n in conn.execute(
+                    select(month, S.event_type, S.stance, func.count()).where(column == key)
+                    .group_by(month, S.event_type, S.stance)
                 ):
                     by_type[("all", role_name, event_type, stance)] += n
-                    month = date.strftime("%Y-%m") if date else "undated"
-                    over_time[(month, role_name, event_type, stance)] += n
+                    over_time[(period or "undated", role_name, event_type, stance)] += n
         def rows(counts: Counter[tuple[str, str, str, str]]) -> list[TypeStanceCount]:
             return [TypeStanceCount(period=k[0], role=k[1], event_type=k[2], stance=k[3], statements=v)
                     for k, v in sorted(counts.items(), key=lambda kv: (kv[0][0], -kv[1], kv[0][1:]))]

@@ -59,9 +59,13 @@
     status.textContent = data.nodes.length.toLocaleString() + " actors, " + data.edges.length.toLocaleString() +
       " edges, " + data.statements.toLocaleString() + " statements" + (data.truncated ? " (heaviest only)" : "");
     let hovered = null;
+    // Thousands of edges: highlighting a hovered actor's neighbourhood re-runs the reducers over every edge and
+    // redraws them all (seconds per frame in software WebGL), so a big graph only changes the cursor on hover,
+    // and hides edges and labels while the camera moves.
+    const big = data.edges.length > 5000;
     const renderer = new Sigma(graph, box, {
-      enableEdgeEvents: true, defaultEdgeType: "arrow", labelRenderedSizeThreshold: small ? 4 : 8, zIndex: true,
-      hideEdgesOnMove: data.edges.length > 5000, stagePadding: 40,
+      enableEdgeEvents: true, defaultEdgeType: "arrow", labelRenderedSizeThreshold: small ? 4 : big ? 12 : 8,
+      zIndex: !big, hideEdgesOnMove: big, hideLabelsOnMove: big, stagePadding: 40,
       nodeReducer: (node, attrs) => {
         if (hovered && node !== hovered && !graph.areNeighbors(node, hovered)) return { ...attrs, color: "#e3e6ec", label: "" };
         return attrs;
@@ -71,8 +75,14 @@
         return attrs;
       },
     });
-    renderer.on("enterNode", ({ node }) => { hovered = node; box.style.cursor = "pointer"; renderer.refresh({ skipIndexation: true }); });
-    renderer.on("leaveNode", () => { hovered = null; box.style.cursor = ""; renderer.refresh({ skipIndexation: true }); });
+    renderer.on("enterNode", ({ node }) => {
+      box.style.cursor = "pointer";
+      if (!big) { hovered = node; renderer.refresh({ skipIndexation: true }); }
+    });
+    renderer.on("leaveNode", () => {
+      box.style.cursor = "";
+      if (hovered) { hovered = null; renderer.refresh({ skipIndexation: true }); }
+    });
     renderer.on("enterEdge", () => { box.style.cursor = "pointer"; });
     renderer.on("leaveEdge", () => { box.style.cursor = ""; });
     renderer.on("clickNode", ({ node }) => { location.href = "/actors/" + encodeURIComponent(node); });
