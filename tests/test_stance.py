@@ -97,3 +97,23 @@ def test_the_frame_and_the_trigger(parse):
     assert parse("The army wants to get support.", "support", requested=True)[0] == "asserts"
     assert parse("The army will attack.", "attack", requested=True) == ("asserts", False)
     assert parse("The army will attack.", "attack", "asserts", requested=True) == ("predicts", False)
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("sentence,word,frame_stance,stance", [
+    # a definite event noun is presupposed: the clause's future is not its own, nor a request's wish
+    ("The minister will respond to the attacks that have taken place this week.", "attacks", None, "asserts"),
+    ("The envoy will discuss our ongoing support for the army.", "support", None, "asserts"),
+    ("The council urged an inquiry into the bombing of the market.", "bombing", "predicts", "asserts"),
+    # ... unless it is what a perform verb will carry out, or indefinite
+    ("The brigade will launch the offensive next week.", "offensive", None, "predicts"),
+    ("The brigade will prepare an attack on the port.", "attack", None, "predicts"),
+    # a relative clause in the past keeps its own stance inside a request
+    ("The council called for an inquiry into the attack that killed 13 people.", "killed", "predicts", "asserts"),
+    ("The council urged the army to stop the militia that will attack the town.", "attack", "predicts", "predicts"),
+    # an attempt took place: it is the event, not a plan
+    ("The militia tried to seize the town.", "seize", None, "asserts"),
+    ("The militia plans to seize the town.", "seize", None, "predicts"),
+])
+def test_presupposed_events_and_attempts(parse, sentence, word, frame_stance, stance):
+    assert parse(sentence, word, frame_stance, presupposable=True) == (stance, False)

@@ -17,7 +17,7 @@ from ..errors import DataFileError
 SYNTAX_CUES_ENV = "CLAIMGRAPH_SYNTAX_CUES"
 SYNTAX_CLASSES = (
     "object_control", "perform", "doubt", "plan", "role", "member", "carrier", "pair", "part", "naming",
-    "reciprocal", "agentive", "responsibility", "responsible", "claiming", "denying", "charge", "confirming",
+    "reciprocal", "agentive", "responsibility", "responsible", "claiming", "denying", "charge", "confirming", "scheduled",
 )
 
 
@@ -41,6 +41,7 @@ class WordClasses:
     denying: frozenset[str]
     charge: frozenset[str]
     confirming: frozenset[str]
+    scheduled: frozenset[str]
 
 
 def load_syntax_cues(extra: str | None = None) -> WordClasses:

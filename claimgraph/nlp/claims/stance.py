@@ -46,6 +46,7 @@ _SAME_CLAUSE = frozenset({"xcomp", "conj", "pcomp", "prep", "pobj", "dobj", "acl
                           "dative", "appos", "compound", "poss"})
 _MAX_STEPS = 6
 _DOUBT_PREPOSITIONS = frozenset({"about", "over", "of", "regarding"})
+_DEFINITE = frozenset({"the", "this", "that", "these", "those"})
 
 Reading = Literal["text", "lemma", "lemma_candidates"]
 
@@ -108,14 +109,32 @@ class StanceEngine:
         self._governor = [r for r in CUE_READINGS if r.attach == "governor"]
 
     def decide(self, head: Token, frame_stance: Stance | None, stop: set[int], *, negative_trigger: bool = False,
-               requested: bool = False) -> tuple[Stance, bool]:
+               requested: bool = False, presupposable: bool = False) -> tuple[Stance, bool]:
         """(stance, negated) of the proposition whose trigger is ``head``, carried by a frame of
-        ``frame_stance`` (None: the author's own), whose heads ``stop`` the walk."""
+        ``frame_stance`` (None: the author's own), whose heads ``stop`` the walk. ``presupposable``: the event's
+        type is one a definite description presupposes (see ``presupposed``)."""
+        if presupposable and self.presupposed(head):
+            stop = stop | {head.i}  # "a response to the attacks that have taken place": they took place
+            if frame_stance == "predicts":
+                frame_stance = None  # "called for an inquiry into the attack": the attack is no wish
+        elif head.dep_ == "relcl" and _past(head) and frame_stance == "predicts":
+            frame_stance = None  # "called for an inquiry into the attack that killed 13": the killing happened
         local = self.modality(head, stop)
         stance = strongest(frame_stance, local.stance)
         if requested and stance == "predicts" and frame_stance is None:
             stance = "asserts"  # "X needs Y's support" asserts X's request; the want is not a future event
         return stance, local.negated != negative_trigger
+
+    def presupposed(self, head: Token) -> bool:
+        """An event noun whose occurrence the sentence takes for granted: definite or possessed ("the attack",
+        "our ongoing support"), or with a relative clause in the past ("an attack that killed 13"), as the
+        object of a preposition or of a verb that does not perform it ("will launch the offensive" predicts)."""
+        if head.pos_ != "NOUN" or head.dep_ not in ("pobj", "dobj"):
+            return False
+        if head.dep_ == "dobj" and head.head.lemma_.lower() in self.words.perform:
+            return False
+        definite = any(c.dep_ == "poss" or (c.dep_ == "det" and c.lower_ in _DEFINITE) for c in head.children)
+        return definite or any(c.dep_ == "relcl" and _past(c) for c in head.children)
 
     def modality(self, head: Token, stop: set[int]) -> Modality:
         """The cues on the clause chain of ``head`` (see the module docstring for the walk)."""
@@ -170,6 +189,13 @@ class StanceEngine:
         if reading.word == "lemma":
             return token.lemma_.lower() in lemmas
         return lemma_in(token, lemmas)
+
+
+def _past(verb: Token) -> bool:
+    """A clause in the past or perfect with no modal: "that killed 13", "that have taken place"."""
+    if any(c.dep_ == "aux" and c.tag_ == "MD" for c in verb.children):
+        return False
+    return verb.tag_ == "VBD" or any(c.dep_ == "aux" and c.lemma_ == "have" for c in verb.children)
 
 
 def _reads(reading: CueReading, cue: ModalityCue) -> bool:

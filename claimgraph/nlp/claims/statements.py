@@ -249,7 +249,8 @@ class StatementBuilder:
         event_type = "REQUEST" if roles.desired else match.event_type
         stance, negated = self.cues.stance.decide(
             head, frame.content_stance if frame else None, set(frame.content_heads) if frame else set(),
-            negative_trigger=entry.negative, requested=roles.desired)
+            negative_trigger=entry.negative, requested=roles.desired,
+            presupposable=event_type.lower() not in self.cues.words.scheduled)
         if answerable is not None and (answerable.kind == "denies" or (answerable.negative or negated) and (
             answerable.kind == "claims" or frame is not None
         )):
