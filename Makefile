@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # The test extra plus the optional backends and engines, so that their tests run rather than skip.
-EXTRAS ?= test,postgresql
+EXTRAS ?= test,postgresql,ray
 # A throwaway PostgreSQL for the store tests and benchmarks (`make postgres`; see scripts/throwaway-postgres).
 PG_DIR ?= .pg
 PG_PORT ?= 54329

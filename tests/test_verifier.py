@@ -165,3 +165,10 @@ def test_review_judgements_become_labels_of_the_statements_extracted_again(tmp_p
         store.add_judgement("r1", "r1-s1", "correct", {"negated": True})
         labels = label_reviews(Extractor(), store, lambda _: None)
     assert sorted((e.features["n"], e.label, e.origin) for e in labels) == [(0.0, 1, "review"), (1.0, 0, "review")]
+
+
+def test_verifier_show_says_which_model_is_in_use(tmp_path):
+    shown = CliRunner().invoke(main, ["verifier", "show"])
+    assert shown.exit_code == 0 and json.loads(shown.output)["path"] == str(BUNDLED_MODEL)
+    missing = CliRunner().invoke(main, ["verifier", "show", "--model", str(tmp_path / "none.json")])
+    assert missing.exit_code == VerifierError.exit_code and "claimgraph verifier train" in missing.output

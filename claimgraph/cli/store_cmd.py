@@ -135,17 +135,36 @@ def _json(value: Any) -> None:
 @click.option("--text-column", default="text", show_default=True, help="CSV column holding the text.")
 @workers_option
 @click.option("--batch-size", default=16, show_default=True, type=click.IntRange(1, 1000))
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+              help="local: this machine's processes; ray: JSONL/Parquet shards over a Ray cluster "
+                   "(pip install 'claimgraph[ray]').")
+@click.option("--address", default=None, metavar="auto|ray://HOST:PORT",
+              help="With --engine ray: the cluster to use (default: a local one started for the run).")
+@click.option("--writers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="With --engine ray: actors writing to the store (SQLite: always 1).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar (problems are still reported on stderr).")
 @db_option
 @verifier_option
 @kb_option
 @handle_errors
-def ingest(inputs: tuple[str, ...], text_column: str, workers: int, batch_size: int, quiet: bool,
-           db_path: str | None, verifier_model: str | None, kb_paths: tuple[str, ...]) -> None:
+def ingest(inputs: tuple[str, ...], text_column: str, workers: int, batch_size: int, engine: str,
+           address: str | None, writers: int, quiet: bool, db_path: str | None, verifier_model: str | None,
+           kb_paths: tuple[str, ...]) -> None:
     """Read files, folders, feeds, URLs or - (stdin), extract claims and store them.
 
     Exit code 0 when everything went in, 10 when something was reported and skipped, 7 when offline.
     """
+    if engine == "ray":
+        from ..ingest.ray_engine import RaySettings, ingest_ray
+        from ..store import database_spec
+
+        with Progress(not quiet, None) as progress:
+            summary = ingest_ray(list(inputs), database_spec(db_path), kb_paths, RaySettings(
+                address=address, workers=workers, writers=writers, batch_size=batch_size,
+                verifier=verifier_model or "bundled"),
+                on_problem=progress.problem, on_progress=progress.update)
+        click.echo(summary.line())
+        sys.exit(summary.exit_code)
     from ..extract import Extractor
     from ..ingest import ingest as run_ingest
     from ..ingest import iter_documents

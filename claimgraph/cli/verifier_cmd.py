@@ -62,3 +62,20 @@ def train(db_path: str | None, output: str | None, calibration: str, eval_data: 
         click.echo(line)
     if docs:
         click.echo(f"wrote {docs} and {png}")
+
+
+@verifier.command("show")
+@click.option("--model", "model_file", type=click.Path(dir_okay=False), default=None,
+              help="A model file (default: $CLAIMGRAPH_VERIFIER_MODEL, else the bundled one).")
+@handle_errors
+def show(model_file: str | None) -> None:
+    """The verifier model in use: where it is, its threshold, what it was trained on and its held-out figures."""
+    import json
+
+    from ..verifier.model import load_model, model_path
+
+    model = load_model(model_file)
+    click.echo(json.dumps({"path": str(model_path(model_file)), "threshold": model.threshold,
+                           "feature_schema": model.feature_schema, "weights": len(model.weights),
+                           "calibration": model.calibration.method, "trained": model.trained,
+                           "metrics": model.metrics}, indent=2, default=str))

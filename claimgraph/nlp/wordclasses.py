@@ -17,7 +17,8 @@ from ..errors import DataFileError
 SYNTAX_CUES_ENV = "CLAIMGRAPH_SYNTAX_CUES"
 SYNTAX_CLASSES = (
     "object_control", "perform", "doubt", "plan", "role", "member", "carrier", "pair", "part", "naming",
-    "reciprocal", "agentive", "responsibility", "responsible", "claiming", "denying", "charge", "confirming", "scheduled",
+    "reciprocal", "agentive", "responsibility", "responsible", "claiming", "denying", "charge", "confirming",
+    "scheduled", "control_adjective", "intention",
 )
 
 
@@ -42,6 +43,8 @@ class WordClasses:
     charge: frozenset[str]
     confirming: frozenset[str]
     scheduled: frozenset[str]
+    control_adjective: frozenset[str]
+    intention: frozenset[str]
 
 
 def load_syntax_cues(extra: str | None = None) -> WordClasses:

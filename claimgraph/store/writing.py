@@ -122,6 +122,16 @@ def plan(pending: PendingDocument) -> _Plan:
     return out
 
 
+def preferred(stored: Actor, seen: Actor) -> Actor:
+    """Which of two actors under one store key the actor table keeps. A knowledge-base actor: the one seen last
+    (the knowledge base may have changed). A provisional actor (documents spell its name "Lindgrad" or
+    "LINDGRAD"): a choice that does not depend on the order documents arrive in, so that engines storing
+    documents in different orders (local, Ray) store the same names: not all-capitals first, then by name."""
+    if not (stored.provisional and seen.provisional):
+        return seen
+    return min(stored, seen, key=lambda a: (a.name.isupper(), a.name, a.model_dump_json()))
+
+
 def chunks(items: list[_T], size: int = IN_CHUNK) -> list[list[_T]]:
     return [items[i : i + size] for i in range(0, len(items), size)] if items else []
 
@@ -155,7 +165,8 @@ class Writer:
             actors: dict[str, Actor] = {}
             for p in todo:
                 props.update(p.props)
-                actors.update(p.actors)
+                for key, actor in p.actors.items():
+                    actors[key] = preferred(actors[key], actor) if key in actors else actor
             prop_pks = self._proposition_pks(conn, props)
             self._write_actors(conn, actors)
             touched: set[int] = set()
@@ -279,7 +290,7 @@ class Writer:
         return found
 
     def _write_actors(self, conn: Connection, by_key: dict[str, Actor]) -> None:
-        """Store-wide actors (the latest seen under each key) and every name they go by."""
+        """Store-wide actors (under each key the ``preferred`` of those seen) and every name they go by."""
         if not by_key:
             return
         A, N = t.actors.c, t.actor_names.c
@@ -294,6 +305,10 @@ class Writer:
             data = actor.model_dump(mode="json")
             if stored.get(key) == data:
                 continue  # the usual case: a knowledge-base actor seen before, unchanged
+            if key in stored and actor.provisional:
+                kept = Actor.model_validate(stored[key])
+                if preferred(kept, actor) is kept:
+                    continue
             values = {"key": key, "actor_id": actor.id, "name": actor.name, "name_key": normalize_name(actor.name),
                       "type": actor.type, "country": actor.country, "code": actor.code,
                       "provisional": actor.provisional, "parent": actor.parent, "data": data}

@@ -88,8 +88,22 @@ def resolve_all(doc: Doc, tokens: list[Token], rule: str, confidence: float = 1.
     args: list[Arg] = []
     for token in tokens:
         for conj in conjuncts(token):
-            args.append(resolve(doc, conj, rule if conj is token else rule + "+conj", confidence))
+            arg = resolve(doc, conj, rule if conj is token else rule + "+conj", confidence)
+            args.append(arg)
+            if arg.rule.endswith("+member"):
+                args += _member_conjuncts(doc, conj, arg)
     return args
+
+
+def _member_conjuncts(doc: Doc, token: Token, arg: Arg) -> list[Arg]:
+    """"the ministers of X, Y and Z": the members of each organisation coordinated with the first."""
+    out: list[Arg] = []
+    for source in prep_objects(token, ("from", "of")):
+        for other in conjuncts(source)[1:]:
+            m = mention_at(doc, other.i)
+            if m and m.actor_id and m.actor_id != arg.actor_id:
+                out.append(Arg(other.i, m.actor_id, phrase_text(other), arg.rule + "+conj", arg.confidence))
+    return out
 
 
 def possessor_fallback(doc: Doc, arg: Arg) -> Arg:

@@ -92,6 +92,18 @@ class RoleReader:
         self.rules: RoleRules = patterns.rules
         self.index: RoleIndex = patterns.index(doc)
         self.light = light
+        # Nouns inside an event trigger ("the raid", "a raid conducted"): their own agent is the agent of what
+        # they do as a subject ("the raid killed five") or of what happens in them ("killed in Taliban attacks").
+        # A noun trigger's head, or the event noun a verb trigger consumes ("conducted a raid": ``with_dobj``).
+        self.event_nouns: set[int] = set()
+        for m in doc._.cg_predicates or []:
+            if m.entry is None:
+                continue
+            if m.pos == "noun":
+                self.event_nouns.add(m.head)
+            consumed = set(m.entry.with_dobj or ())
+            self.event_nouns.update(i for i in range(m.start, m.end)
+                                    if doc[i].pos_ == "NOUN" and doc[i].lemma_.lower() in consumed)
 
     # ---- helpers ----------------------------------------------------------------------------------------
     def _args(self, tokens: list[Token], rule_id: str) -> list[Arg]:
@@ -122,15 +134,75 @@ class RoleReader:
                     agents = prep_objects(other, ("by",))
                     if agents:
                         break
-            return self._args(agents, "verb.subject.passive")
+            found = self._args(agents, "verb.subject.passive")
+            if not found:  # "were killed in Taliban attacks", "wounded during a raid by X"
+                events = [t for t in prep_objects(head, ("in", "during")) if t.i in self.event_nouns]
+                found = [a for t in events for a in self.event_agents(t, "verb.subject.passive-in-event")]
+            return self._through_event_noun(found)
         for rule_id in ("verb.subject.active", "verb.subject.on-aux"):
             direct = self.index.tokens(rule_id, head, "subject")
             if direct:
-                return self._args(direct, rule_id)
+                return self._through_event_noun(self._args(direct, rule_id))
         direct = [c for c in self.index.tokens("verb.subject.noun-compound", head, "subject") if mention_at(doc, c.i)]
         if direct:
             return self._args(direct[-1:], "verb.subject.noun-compound")
         return self.inherited_subjects(head, depth)
+
+    def event_agents(self, noun: Token, rule_id: str) -> list[Arg]:
+        """The actors an event noun names as its agent: "X's offensive", "the raid by X", "a raid conducted by
+        X", "ISKP attacks". Only resolved ones: an event noun is not itself an actor."""
+        doc = self.doc
+        tokens = self.index.tokens("noun.subject.possessive", noun, "subject") + prep_objects(noun, ("by",))
+        tokens += [a for c in noun.children if c.dep_ == "acl" and c.tag_ == "VBN" for a in prep_objects(c, ("by",))]
+        tokens += [c for c in self.index.tokens("noun.subject.compound", noun, "subject") if _agentive(doc, c)]
+        rule = self.rules[rule_id]
+        return [Arg(a.token, a.actor_id, a.text, rule.rule, a.confidence * rule.confidence)
+                for a in resolve_all(doc, tokens, "event-noun") if a.actor_id]
+
+    def _through_event_noun(self, args: list[Arg]) -> list[Arg]:
+        """Subjects that are unresolved event nouns ("the raid conducted by X killed five") stand for the
+        event's agent, when the noun names one."""
+        if any(a.actor_id for a in args):
+            return args
+        for arg in args:
+            if arg.token in self.event_nouns:
+                agents = self.event_agents(self.doc[arg.token], "verb.subject.event-noun")
+                if agents:
+                    return agents
+        return args
+
+    def complement_controllers(self, head: Token, depth: int = 0) -> list[Arg] | None:
+        """The subject of a complement of an adjective or an intention noun: "X is committed to supporting Y",
+        "X remains ready to attack" (the adjective's subject), "X's commitment to supporting Y", "the decision
+        by X to attack" (the noun's possessor or by-agent). None when ``head`` is no such complement; an empty
+        list when the noun names nobody (the subject stays unknown rather than guessed)."""
+        gov, dep = head.head, head.dep_
+        if dep == "pcomp" and gov.lower_ == "to" and gov.dep_ == "prep":
+            holder = gov.head
+        elif dep in ("xcomp", "acl", "advcl") and any(c.dep_ == "aux" and c.lower_ == "to" for c in head.children):
+            holder = gov
+        else:
+            return None
+        words = word_classes()
+        lemma = holder.lemma_.lower()
+        if holder.pos_ == "NOUN" and lemma in words.intention:
+            owners = [c for c in holder.children if c.dep_ == "poss"] + prep_objects(holder, ("by",))
+            # without an owner, "gave X the ability to attack" is for the given-control rule
+            return self._args(owners, "verb.subject.noun-control") or None
+        if lemma not in words.control_adjective and holder.lower_ not in words.control_adjective:
+            return None
+        if holder.pos_ == "ADJ" or holder.dep_ in ("acomp", "oprd"):
+            if holder.dep_ in ("acomp", "oprd", "xcomp") and holder.head.pos_ in ("VERB", "AUX"):
+                return self._relabel(self.verb_subjects(holder.head, depth + 1), "verb.subject.adjective-control")
+            return []
+        if holder.pos_ in ("VERB", "AUX") and dep == "pcomp":
+            # "X has committed to supporting Y", "X was dedicated to fighting"; an infinitive under a verb is
+            # the control rules' ("prepared the army to fight": the army fights)
+            patients = [c for c in holder.children if c.dep_ == "nsubjpass"]
+            if patients:
+                return self._args(patients, "verb.subject.adjective-control")
+            return self._relabel(self.verb_subjects(holder, depth + 1), "verb.subject.adjective-control")
+        return None
 
     def inherited_subjects(self, head: Token, depth: int = 0) -> list[Arg]:
         light = self.light
@@ -138,17 +210,20 @@ class RoleReader:
         if gov is head:
             return []
         dep = head.dep_
+        controllers = self.complement_controllers(head, depth)
+        if controllers is not None:
+            return controllers
         if dep == "conj" and gov.pos_ in ("VERB", "AUX"):
             return self._relabel(self.verb_subjects(gov, depth + 1), "verb.subject.conj")
         if dep in ("xcomp", "ccomp", "advcl") and _has_to(head):
             # Object control first: "asked the ISKP to go", "gave the army power to fight".
             if gov.pos_ in ("VERB", "AUX"):
                 objects = self.index.tokens("verb.subject.object-control", head, "subject")
-                controllers = [c for c in objects if not _is_light_noun(c)] or [
+                controlling = [c for c in objects if not _is_light_noun(c)] or [
                     c for c in objects if c.dep_ in ("dative", "iobj")
                 ]
-                if controllers and (lemma_in(gov, light.object_control) or lemma_in(gov, light.give)):
-                    return self._args(controllers, "verb.subject.object-control")
+                if controlling and (lemma_in(gov, light.object_control) or lemma_in(gov, light.give)):
+                    return self._args(controlling, "verb.subject.object-control")
                 passive_subj = self.index.tokens("verb.subject.passive-control", head, "subject")
                 if passive_subj:
                     return self._args(passive_subj, "verb.subject.passive-control")
@@ -184,9 +259,13 @@ class RoleReader:
         doc = self.doc
         preps = tuple(entry.object_preps)
         out: list[Arg] = []
+        carried_preps = tuple(dict.fromkeys((*preps, "with", "to", "against", "on", "upon")))
         if is_passive(head):
-            out += [self._arg(t, "verb.object.acl-passive")
-                    for t in self.index.tokens("verb.object.acl-passive", head, "object")]
+            for noun in self.index.tokens("verb.object.acl-passive", head, "object"):
+                if noun.i in self.event_nouns:  # "a raid conducted by X on Y": the raid's target, not the raid
+                    out += self._args(prep_objects(noun, carried_preps), "verb.object.carried")
+                else:
+                    out.append(self._arg(noun, "verb.object.acl-passive"))
             for rule_id in ("verb.object.passive", "verb.object.passive-conj"):
                 patients = self.index.tokens(rule_id, head, "object")
                 if patients:
@@ -203,7 +282,6 @@ class RoleReader:
             c for c in direct
             if (_is_light_noun(c) or match.start <= c.i < match.end) and not resolve(doc, c, "active").actor_id
         ]
-        carried_preps = tuple(dict.fromkeys((*preps, "with", "to", "against", "on", "upon")))
         for noun in carriers:
             found = self._args(prep_objects(noun, carried_preps), "verb.object.carried")
             out += [possessor_fallback(doc, a) for a in found]
@@ -237,6 +315,9 @@ class RoleReader:
         doc, light = self.doc, self.light
         roles = Roles(rule="noun")
         if entry.symmetric:
+            counterparts = self.with_counterparts(head)
+            if counterparts is not None:
+                return counterparts
             parties = self.symmetric_parties(head)
             if len([p for p in parties if p.actor_id]) < 2 and head.dep_ in ("dobj", "pobj", "attr", "nsubjpass"):
                 # "X and Y are seeking to deepen a partnership", "X signed a pact with Y": the verb's subjects
@@ -260,6 +341,9 @@ class RoleReader:
         subjects += self._args(prep_objects(head, subject_preps), "noun.subject.prep")
         compounds = [c for c in self.index.tokens("noun.subject.compound", head, "subject") if _agentive(doc, c)]
         subjects += self._args(compounds, "noun.subject.compound")
+        # "a protest organised by X", "the raids carried out by X": the agent of the participle on the noun
+        performed = [c for c in head.children if c.dep_ == "acl" and c.tag_ == "VBN"]
+        subjects += self._args([a for c in performed for a in prep_objects(c, ("by",))], "noun.subject.acl-agent")
         objects = self._args(prep_objects(head, object_preps), "noun.object.prep")
         if not objects and head.dep_ == "pobj":
             # PP attachment: "questions about X's support to Y" often hangs "to Y" on "questions".
@@ -296,6 +380,37 @@ class RoleReader:
         roles.subjects = [a for a in subjects if a.actor_id] or subjects[:1]
         roles.objects = [possessor_fallback(doc, a) for a in objects]
         return roles
+
+    def with_counterparts(self, head: Token) -> Roles | None:
+        """"X held (a round of) talks with A and B": X, the subject of the verb that has the noun, meets each
+        of A and B (not A meeting B). Only when the noun names no party of its own ("between", a modifier); an
+        unresolved subject ("she") stays the subject, unresolved, rather than a counterpart taking its place."""
+        doc = self.doc
+        if prep_objects(head, ("between", "among", "amongst")) or any(
+                c.dep_ in ("compound", "poss", "nmod", "amod") and any(mention_at(doc, t.i) for t in c.subtree)
+                for c in head.lefts):
+            return None
+        counterparts = [a for a in self._args(prep_objects(head, ("with",)), "noun.party.with") if a.actor_id]
+        if not counterparts:
+            return None
+        noun = head
+        if noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.pos_ == "NOUN":
+            noun = noun.head.head  # "a round of talks", "a series of meetings"
+        if noun.dep_ not in ("dobj", "pobj", "attr"):
+            return None
+        verb = noun.head.head if noun.dep_ == "pobj" else noun.head
+        if verb.pos_ not in ("VERB", "AUX"):
+            return None
+        doers = self.verb_subjects(verb)
+        if not doers:
+            return None
+        rule = self.rules["noun.party.verb-subject"]
+        subjects = [Arg(a.token, a.actor_id, a.text, rule.rule, a.confidence * rule.confidence)
+                    for a in doers if a.actor_id not in {c.actor_id for c in counterparts}]
+        subjects = [a for a in subjects if a.actor_id] or subjects[:1]
+        if not subjects:
+            return None
+        return Roles(subjects=subjects, objects=counterparts, rule="symmetric", symmetric=True)
 
     def symmetric_parties(self, head: Token) -> list[Arg]:
         """Both parties of a nexus/partnership/deal: "between X and Y", "the X-Y partnership", "X's deal with Y"."""
