@@ -27,6 +27,7 @@ TEXTS = [
     "planning new attacks.",
     "Officials fear the militants could strike again next month, according to a police spokesman.",
     "Border clashes in the north\n\nThe Veldorian army said on Friday that it had repelled an attack.",
+    "Gunmen attacked a convoy near Lindgrad on Monday and killed 12.Officials blamed the Veldorian Liberation Front.",
 ]
 TOKEN_ATTRS = ("is_sent_start", "ent_iob_", "ent_type_", "ent_id_", "lemma_", "pos_", "tag_", "dep_")
 

@@ -27,6 +27,7 @@ from ..kb import KB_ENV, KnowledgeBase
 from ..lexicon import env_files
 from ..truecase import Truecaser, english_vocabulary, place_names
 from . import annotations as _annotations  # noqa: F401  (registers the Doc extensions)
+from .line_breaks import split_glued_sentences
 from .pipeline_cache import cache_key, default_cache_dir, load_or_build
 from .wordclasses import SYNTAX_CUES_ENV
 from ..verifier.model import MODEL_ENV as VERIFIER_MODEL_ENV
@@ -108,6 +109,7 @@ def build_pipeline(kb_paths: Sequence[str] = (), model_name: str = MODEL_NAME, v
 def _build(config: dict[str, dict[str, Any]], model_name: str) -> Language:
     _register_components()
     nlp = load_base_model(model_name)
+    split_glued_sentences(nlp)  # "260.Magistrate": the tokenizer splits glued sentences (see line_breaks.py)
     nlp.add_pipe("cg_line_breaks", before="parser")
     nlp.add_pipe("cg_actor_ruler", before="ner", config=config["cg_actor_ruler"])
     nlp.add_pipe("cg_actor_linker", config=config["cg_actor_linker"])
