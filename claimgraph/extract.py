@@ -60,8 +60,10 @@ class Extractor:
         """``verifier``: the statement verifier model ("bundled", or $CLAIMGRAPH_VERIFIER_MODEL when set; a path;
         None for the hand-set confidences). ``budget``: the wall-clock time one document may take."""
         self.kb_paths = tuple(str(p) for p in kb_paths)
-        self.kb: KnowledgeBase = get_knowledge_base(self.kb_paths)
         self.nlp = nlp or cached_pipeline(self.kb_paths, model_name, verifier)
+        # the linker's own knowledge base (a loaded pipeline has it already), else the one of these paths
+        linker = self.nlp.get_pipe("cg_actor_linker") if "cg_actor_linker" in self.nlp.pipe_names else None
+        self.kb: KnowledgeBase = getattr(linker, "kb", None) or get_knowledge_base(self.kb_paths)
         # Every text check_text lets through is read whole (spaCy's default is exactly MAX_CHARS; said here
         # so that the two limits cannot drift apart).
         self.nlp.max_length = max(self.nlp.max_length, MAX_CHARS)
@@ -110,7 +112,7 @@ class Extractor:
                 outcomes.append(_as_input_error(exc, document))
         try:
             with _time_limit(self.budget.seconds(sum(len(d.text) for _, d in ready))):
-                results = [doc_to_result(document, doc, self.kb)
+                results: list[ExtractionResult | InputError] = [doc_to_result(document, doc, self.kb)
                            for doc, document in self.nlp.pipe(ready, as_tuples=True, batch_size=len(chunk))]
         except Exception:  # noqa: BLE001  (some document broke the batch: find which, one by one)
             results = [self._extract_alone(document) for _, document in ready]
