@@ -16,6 +16,7 @@ a sentence after it, so that two sentences are not parsed as one.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -33,10 +34,11 @@ _GLUED_FOLLOWER = re.compile(r"[A-Z][a-z]|==")
 def split_glued_sentences(nlp: Language) -> None:
     """Add the glued sentence end to the tokenizer's infixes (the tokenizer is no pipeline component, so the
     pipeline builder calls this once)."""
-    current = nlp.tokenizer.infix_finditer
+    tokenizer: Any = nlp.tokenizer  # spaCy types it as a callable; it is a Tokenizer
+    current = tokenizer.infix_finditer
     pattern = getattr(getattr(current, "__self__", None), "pattern", None)
     combined = f"{pattern}|{GLUED_SENTENCE_END}" if pattern else GLUED_SENTENCE_END
-    nlp.tokenizer.infix_finditer = re.compile(combined).finditer
+    tokenizer.infix_finditer = re.compile(combined).finditer
 
 
 def mark_line_breaks(doc: Doc) -> Doc:
