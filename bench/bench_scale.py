@@ -264,7 +264,10 @@ engineers, `nice -n 10`, load average at the end {r['load']}.
 | SQLite | {sq:.2f} | {r['docs'] / sq:.1f} | {t['sqlite']} |
 | PostgreSQL | {pg:.2f} | {r['docs'] / pg:.1f} | {t['postgresql']} |
 
-**PostgreSQL / SQLite ingest throughput: {r['ratio']:.2f}** (median of the paired runs; goal at least 0.9).
+**PostgreSQL / SQLite ingest throughput: {r['ratio']:.2f}** (median of the paired runs, SQLite time over
+PostgreSQL time; goal at least 0.9). Paired ratios: {', '.join(f"{a / b:.2f}" for a, b in zip(t['sqlite'], t['postgresql']))};
+when they spread this widely the machine's load, not the backend, decides a run, and more runs are needed for a
+figure to rely on.
 """
     q = r.get("queries")
     if q:

@@ -55,7 +55,7 @@ def choose_threshold(judged: list, results: list, examples: list[Example], score
     best = (0.0, 0.0)
     labels = [e.label for e in examples]
     for t in THRESHOLDS:
-        kept_recall = recall(judged, results, lambda d, i: by_doc[d][i] >= t)
+        kept_recall = recall(judged, results, lambda d, i: by_doc[d][i] >= t)  # noqa: B023  (called at once)
         precision = threshold_figures(labels, scores, t)["precision"]
         if kept_recall >= RECALL_KEPT * base and precision > best[1]:
             best = (t, precision)
@@ -92,7 +92,7 @@ def run_training(extractor: Any, shared_eval: Path, output: Path | None = None, 
         by_doc.setdefault(e.doc_id, []).append(p)
     hj, hr = [j for j, _ in held_split], [r for _, r in held_split]
     at = threshold_figures(labels, scores, model.threshold)
-    figures = {
+    figures: dict[str, Any] = {
         "held_out_documents": len(held_split), "held_out_statements": len(held),
         "auc": auc(labels, scores), "auc_hand_set": auc(labels, hand), "ece": ece(labels, scores),
         "ece_hand_set": ece(labels, hand), "threshold": model.threshold, "kept": at["kept"],
