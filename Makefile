@@ -11,7 +11,7 @@ PG_PORT ?= 54329
 
 LOCK_VENV := .lock-venv
 
-.PHONY: demo test install clean bench accuracy lock postgres postgres-stop test-all vendor serve
+.PHONY: demo test lint install clean bench accuracy lock postgres postgres-stop test-all vendor serve
 
 # The exact versions of everything claimgraph and its tests use (requirements.lock), then claimgraph itself,
 # editable, built with the locked setuptools; pip check fails if the lock misses a dependency of pyproject.toml.
@@ -54,6 +54,12 @@ serve: $(STAMP)
 
 test: $(STAMP)
 	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest -q -rs
+
+# ruff (errors and likely bugs) and mypy (strict for the models, identity, the store and the Doc annotations), as
+# configured in pyproject.toml; the pre-commit hooks (.pre-commit-config.yaml) and CI run the same.
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHES = ["bench_extract.py", "bench_store.py", "bench_ingest.py"]
+BENCHES = ["bench_startup.py", "bench_extract.py", "bench_store.py", "bench_ingest.py", "bench_scale.py"]
 
 
 def main() -> int:

@@ -6,7 +6,7 @@ import csv
 import re
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -14,6 +14,8 @@ from pydantic import BaseModel, ValidationError
 from .errors import DataFileError
 
 LINE_KEY = "__line__"
+
+_Model = TypeVar("_Model", bound=BaseModel)
 
 
 # libyaml's parser when PyYAML was built with it (8x faster on the knowledge base); same results otherwise.
@@ -23,7 +25,7 @@ _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 class _LineLoader(_BaseLoader):  # type: ignore[valid-type,misc]
     """A SafeLoader that records the 1-based line of every mapping under ``__line__``."""
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:  # type: ignore[override]
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         mapping = super().construct_mapping(node, deep=deep)
         mapping[LINE_KEY] = node.start_mark.line + 1
         return mapping
@@ -90,7 +92,7 @@ def _check_expansion(text: str, path: Path) -> None:
         elif isinstance(event, yaml.ScalarEvent):
             anchor, size = event.anchor, 1
         elif isinstance(event, yaml.AliasEvent):
-            anchor, size = None, sizes.get(event.anchor, 1)
+            anchor, size = None, sizes.get(event.anchor or "", 1)
         else:
             continue
         if anchor:
@@ -111,7 +113,7 @@ def strip_lines(value: Any) -> Any:
     return value
 
 
-def validate_record(model: type[BaseModel], record: Any, path: str | Path, what: str) -> BaseModel:
+def validate_record(model: type[_Model], record: Any, path: str | Path, what: str) -> _Model:
     """Validate one mapping from a data file against ``model``; errors name the file and line."""
     line = record.get(LINE_KEY) if isinstance(record, dict) else None
     if not isinstance(record, dict):

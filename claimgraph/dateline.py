@@ -113,7 +113,7 @@ def _dateline_date(match: re.Match, meta_date: dt.date | None, text: str) -> dt.
         return parse_iso_date(match.group("iso"))
     month_name = (match.group("m1") or match.group("m2"))[:3].lower()
     month = _MONTH_NUMBERS[month_name]
-    day = int(re.match(r"\d+", match.group("d1") or match.group("d2")).group())
+    day = int(re.match(r"\d+", match.group("d1") or match.group("d2")).group())  # type: ignore[union-attr]
     year_text = match.group("y1") or match.group("y2")
     if year_text:
         return _safe_date(int(year_text), month, day)

@@ -5,6 +5,8 @@ The CLI turns these into a one-line message and an exit code; anything else is a
 
 from __future__ import annotations
 
+import os
+
 
 class ClaimgraphError(Exception):
     """Root of all claimgraph errors. ``exit_code`` is what the CLI exits with."""
@@ -23,7 +25,7 @@ class DataFileError(ClaimgraphError):
 
     exit_code = 4
 
-    def __init__(self, path: str, message: str, line: int | None = None):
+    def __init__(self, path: str | os.PathLike[str], message: str, line: int | None = None):
         self.path = str(path)
         self.line = line
         where = f"{self.path}:{line}" if line else self.path

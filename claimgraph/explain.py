@@ -79,7 +79,7 @@ def explain(result: ExtractionResult) -> str:
                 lines.append(f"{pad}   place: {loc.name}{', ' + loc.country if loc.country else ''}{coords}")
             for q in s.quantities:
                 lines.append(f"{pad}   count: {q.kind} {q.value} ({q.text})")
-            for child in children.get(s.id, []):
+            for child in children.get(s.id, []):  # noqa: B023  (render runs inside the loop that binds it)
                 render(child, depth + 1)
 
         for s in children.get(None, []):

@@ -168,10 +168,10 @@ def _load_countries(gaz: Gazetteer, path: Path, geo: object) -> dict[str, str]:
     for iso2, country in countries.items():
         iso3 = country["iso3"]
         iso2_to_iso3[iso2] = iso3
-        row = extra.get(iso3)
+        extra_row = extra.get(iso3)
         lat = lon = None
-        if row and row["latitude"].strip():
-            lat, lon = float(row["latitude"]), float(row["longitude"])
+        if extra_row and row["latitude"].strip():
+            lat, lon = float(extra_row["latitude"]), float(extra_row["longitude"])
         else:
             capital = capitals.get((iso2, country.get("capital") or ""))
             if capital:
@@ -179,11 +179,12 @@ def _load_countries(gaz: Gazetteer, path: Path, geo: object) -> dict[str, str]:
         entry = GazetteerEntry(name=country["name"], feature="country", country=iso3, latitude=lat, longitude=lon,
                                population=int(country.get("population") or 0), geonameid=country.get("geonameid"))
         gaz.countries[iso3] = entry
-        names = [country["name"], *(_split(row["aliases"]) if row else [])]
+        names = [country["name"], *(_split(extra_row["aliases"]) if extra_row else [])]
         for name in names:
             gaz.add(name, entry)
             gaz.region_names.add(name)
-        for word in [*names, *(_split(row["demonyms"]) if row else []), *(_split(row["cues"]) if row else [])]:
+        for word in [*names, *(_split(extra_row["demonyms"]) if extra_row else []),
+                     *(_split(extra_row["cues"]) if extra_row else [])]:
             gaz.cues.setdefault(place_key(word), iso3)
     return iso2_to_iso3
 

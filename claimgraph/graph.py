@@ -59,7 +59,7 @@ def actor_graph(results: Iterable[ExtractionResult],
     """
     quads = quad_classes()
     wanted = set(stances)
-    graph = nx.MultiDiGraph()
+    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     nodes: dict[str, dict] = {}
     for result in results:
         keys = key_map(result)

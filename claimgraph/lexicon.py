@@ -167,7 +167,7 @@ class AnonymousSource(_Entry):
 
     _lemmas = field_validator("lemmas")(classmethod(lambda cls, v: _check_words(v)))
 
-    def actor_type_with(self, modifier_lemmas: Iterable[str]) -> str:
+    def actor_type_with(self, modifier_lemmas: Iterable[str]) -> ActorType:
         """The actor type given the lemmas of the noun's modifiers ("security" officials -> security_forces)."""
         found = {m.lower() for m in modifier_lemmas}
         for modifier in self.modifiers:
@@ -269,7 +269,7 @@ class Lexicon:
     def predicate(self, entry_id: str) -> PredicateEntry | None:
         return next((e for e in self.predicates if e.id == entry_id), None)
 
-    def anonymous_source(self, lemma: str, modifier_lemmas: Iterable[str] = ()) -> str | None:
+    def anonymous_source(self, lemma: str, modifier_lemmas: Iterable[str] = ()) -> ActorType | None:
         """The actor type an anonymous-source noun stands for ("official" + ["security"] -> security_forces)."""
         source = self.anonymous_by_lemma.get(lemma.lower())
         return source.actor_type_with(modifier_lemmas) if source else None
@@ -415,6 +415,7 @@ def _line_of_key(path: Path, key: str) -> int | None:
 
 __all__ = [
     "ENV_VAR", "Lexicon", "PredicateEntry", "ReportingEntry", "NominalFrame", "PrepositionalFrame",
-    "AnonymousSource", "SourceModifier", "ModalityCue", "LightVerb", "CUE_PLACES", "NOUN_OBJECT_PREPS", "ReportingFrame", "Constraints", "Origin",
+    "AnonymousSource", "SourceModifier", "ModalityCue", "LightVerb", "CUE_PLACES", "NOUN_OBJECT_PREPS", "ReportingFrame",
+    "Constraints", "Origin",
     "load_lexicon", "build_lexicon", "bundled_files", "env_files",
 ]

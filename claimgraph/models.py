@@ -10,7 +10,7 @@ separate statement whose ``parent`` is the speech act's id.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -77,7 +77,7 @@ class Document(_Model):
     def text_chars(self) -> int:
         return len(self.text)
 
-    def contract(self) -> dict:
+    def contract(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "title": self.title,
@@ -168,7 +168,7 @@ class Mention(_Model):
     confidence: float = 1.0
     sense: str | None = None  # for metonyms: what the name stands for ("government", "military")
 
-    def contract(self) -> dict:
+    def contract(self) -> dict[str, Any]:
         return {"start": self.start, "end": self.end, "text": self.text, "rule": self.rule}
 
 
@@ -253,8 +253,8 @@ class ExtractionResult(_Model):
     mentions: list[Mention]
     statements: list[Statement]
 
-    def contract(self) -> dict:
-        by_actor: dict[str, list[dict]] = {}
+    def contract(self) -> dict[str, Any]:
+        by_actor: dict[str, list[dict[str, Any]]] = {}
         for m in self.mentions:
             if m.actor:
                 by_actor.setdefault(m.actor, []).append(m.contract())

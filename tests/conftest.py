@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 import uuid
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
@@ -13,6 +16,12 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 GOLDEN = Path(__file__).resolve().parent / "golden"
+
+# The pipelines the tests build (and the `claimgraph` processes they start) are cached in a folder of this test
+# session, not in the user's ~/.cache: the first build saves, later ones load, and nothing stays behind.
+_PIPELINE_CACHE = tempfile.mkdtemp(prefix="claimgraph-test-pipelines-")
+os.environ.setdefault("CLAIMGRAPH_PIPELINE_CACHE", _PIPELINE_CACHE)
+atexit.register(shutil.rmtree, _PIPELINE_CACHE, True)
 
 
 def shared_path(*parts: str) -> Path:

@@ -144,7 +144,7 @@ def test_ruler_builds_fast_with_thousands_of_names(tmp_path):
     from claimgraph.nlp.actors import names as actor_names, ruler as actor_ruler
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(actor_ruler, "get_knowledge_base", lambda paths: kb)
+        mp.setattr(actor_ruler, "get_knowledge_base", lambda paths, **_: kb)
         mp.setattr(actor_names, "_INDEXES", {})
         started = time.perf_counter()
         actor_ruler.ActorRuler(nlp, [str(kb_file)])
@@ -306,7 +306,8 @@ def _check_reference(doc, kb) -> None:
         assert words in REFERENCE_LINKS or not any(place in words.split() for place in PLACES), words
     assert not any(a.name in PLACES for a in actors.values())
     # (ANON- actors are the statement builder's unnamed sources, not the linker's)
-    mentioned = {m.actor_id for m in doc._.cg_mentions if m.actor_id and not m.actor_id.startswith("ANON-") and m.rule != "generic"}
+    mentioned = {m.actor_id for m in doc._.cg_mentions
+                 if m.actor_id and not m.actor_id.startswith("ANON-") and m.rule != "generic"}
     # The only non-KB actors are derived from the KB's countries ("Indians" -> the Indian people).
     assert {a for a in mentioned if actors[a].provisional} == {"IND_PEOPLE"}
 

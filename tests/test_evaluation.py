@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -18,7 +17,7 @@ from claimgraph.evaluation.cameo import actor_matches, load_table, root_pentacla
 from claimgraph.evaluation.common import (NO_TRIGGER, PRF, TRIGGER_NO_STATEMENT, DatasetResult, ErrorCase, Metric,
                                          TriggerHit, find_near, no_statement_category, overlaps, snippet)
 from claimgraph.evaluation.report import cause_of, fix_for, render, top_error_categories
-from claimgraph.models import Actor, Document, ExtractionResult, Mention, Statement
+from claimgraph.models import Actor, Document, ExtractionResult, Statement
 
 from .conftest import shared_path
 

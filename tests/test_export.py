@@ -7,9 +7,6 @@ import datetime as dt
 import io
 import json
 from pathlib import Path
-import sys
-import types
-from collections import Counter
 
 import networkx as nx
 import pytest
@@ -18,7 +15,7 @@ from claimgraph.errors import ClaimgraphError
 from claimgraph.export import FORMATS, ExportError, write_export
 from claimgraph.kb import KnowledgeBase
 from claimgraph.models import (
-    Actor, Designation, Document, ExtractionResult, Mention, Place, Quantity, Statement, TimeExpression,
+    Actor, Document, ExtractionResult,
 )
 
 try:

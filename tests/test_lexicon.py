@@ -42,7 +42,8 @@ def test_ontology_matches_models():
     assert onto.has_mode("ASSAULT", "abduct") and not onto.has_mode("AGREE", "abduct")
     assert onto.has_mode("CONSULT", "visit") and onto.has_context("terrorism")
     assert onto.sector_actor_type("spy") == "intelligence"
-    for code in ("GOV", "MIL", "SPY", "COP", "JUD", "LEG", "REB", "INS", "PTY", "MED", "NGO", "IGO", "BUS", "CVL", "REF", "EDU", "LAB"):
+    for code in ("GOV", "MIL", "SPY", "COP", "JUD", "LEG", "REB", "INS", "PTY", "MED", "NGO", "IGO", "BUS", "CVL", "REF",
+                 "EDU", "LAB"):
         assert code in onto.sectors
     assert all(ev.definition for ev in onto.events.values())
 

@@ -50,3 +50,17 @@ def test_html_page_through_the_cli(tmp_path):
     assert any(s["asserter"] == "author" and s["subject"] == "PAK" and s["event_type"] == "ACCUSE"
                for s in data["statements"])
     assert "Home | World" not in data["statements"][0]["quote"]
+
+
+def test_glued_sentences_are_split_and_end_a_sentence():
+    from claimgraph.nlp.line_breaks import split_glued_sentences
+
+    nlp = spacy.blank("en")
+    split_glued_sentences(nlp)
+    doc = mark_line_breaks(nlp("The blast injured more than 40.Judge Orlen ordered the suspect held.== Notes =="))
+    assert [t.text for t in doc][:8] == ["The", "blast", "injured", "more", "than", "40", ".", "Judge"]
+    assert [t.text for t in doc[1:] if t.is_sent_start is True] == ["Judge", "=="]
+    assert doc.text == "The blast injured more than 40.Judge Orlen ordered the suspect held.== Notes =="
+    # abbreviations, decimals and capitals before the stop are no glued sentence end
+    kept = nlp("The U.S.Army said 3.5 percent left, e.g. here.")
+    assert "U.S.Army" in [t.text for t in kept] and "3.5" in [t.text for t in kept]

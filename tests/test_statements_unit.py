@@ -85,7 +85,8 @@ def test_passive_agent_and_future_modal_under_say():
         ("backed", 1, "ccomp", "VERB", "back"), ("by", 5, "agent", "ADP", "by"), ("Dantrelia", 6, "pobj", "PROPN", "Dantrelia"),
         (".", 1, "punct", "PUNCT", "."),
     ]
-    doc = build(rows, {0: "MRV", 2: "TLF", 7: "DNT"}, [(1, "REPORT", "verb", SAY), (5, "SUPPORT", "verb", event("SUPPORT", "verb"))])
+    doc = build(rows, {0: "MRV", 2: "TLF", 7: "DNT"},
+                [(1, "REPORT", "verb", SAY), (5, "SUPPORT", "verb", event("SUPPORT", "verb"))])
     keys = keyed(statements(doc))
     assert keys == {("MRV", "predicts", "DNT", "SUPPORT", "TLF", False)}
 
@@ -123,12 +124,14 @@ def test_symmetric_between_the_two_takes_the_previous_pair():
         ("nexus", 5, "attr", "NOUN", "nexus"), ("between", 7, "prep", "ADP", "between"), ("the", 10, "det", "DET", "the"),
         ("two", 8, "pobj", "NUM", "two"), (".", 5, "punct", "PUNCT", "."),
     ]
-    doc = build(rows, {0: "DNT", 2: "TLF"}, [(1, "SUPPORT", "verb", event("SUPPORT", "verb")), (7, "COOPERATE", "noun", event("COOPERATE", "noun", symmetric=True))])
+    doc = build(rows, {0: "DNT", 2: "TLF"}, [(1, "SUPPORT", "verb", event("SUPPORT", "verb")),
+                                             (7, "COOPERATE", "noun", event("COOPERATE", "noun", symmetric=True))])
     keys = keyed(statements(doc))
     assert ("author", "asserts", "DNT", "COOPERATE", "TLF", False) in keys
 
 
 def test_no_statement_without_any_actor():
-    rows = [("Strikes", 1, "nsubj", "NOUN", "strike"), ("continued", 1, "ROOT", "VERB", "continue"), (".", 1, "punct", "PUNCT", ".")]
+    rows = [("Strikes", 1, "nsubj", "NOUN", "strike"), ("continued", 1, "ROOT", "VERB", "continue"),
+            (".", 1, "punct", "PUNCT", ".")]
     doc = build(rows, {}, [(0, "ASSAULT", "noun", event("ASSAULT", "noun"))])
     assert statements(doc) == []

@@ -155,7 +155,7 @@ def test_review_judgements_become_labels_of_the_statements_extracted_again(tmp_p
 
     class Extractor:
         def extract_with_features(self, documents):
-            for document in documents:
+            for _ in documents:
                 yield result, [{"n": float(i)} for i in range(len(result.statements))]
 
     with open_store(str(tmp_path / "s.db")) as store:

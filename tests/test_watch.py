@@ -10,7 +10,6 @@ import http.server
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Callable
 
 import pytest
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import TYPE_CHECKING, Iterable, cast
 
 import click
 
@@ -12,6 +13,9 @@ from .common import (
     Progress, handle_errors, kb_option, main, min_confidence_option, resolve_min_confidence, verifier_option,
     workers_option,
 )
+
+if TYPE_CHECKING:
+    from ..models import Document, ExtractionResult
 
 SKIPPED_EXIT = 10
 
@@ -42,7 +46,8 @@ def extract(path: str, fmt: str | None, explain: bool, workers: int, quiet: bool
     count = _Count()
     held: InputError | None = None  # the first failure waits: if it is the only item, it is the command's error
     with Progress(not quiet, None if quiet else known_count([path])) as progress:
-        for item in extract_stream(extractor, items, n_process=workers):
+        # from_file's items are Documents and the InputErrors of inputs that cannot be read
+        for item in extract_stream(extractor, cast("Iterable[Document | InputError]", items), n_process=workers):
             count.seen += 1
             count.skipped += isinstance(item, InputError)
             progress.update(count)
@@ -70,7 +75,7 @@ class _Count:
         return f"{self.seen - self.skipped} extracted, {self.skipped} skipped"
 
 
-def _emit(item: object, explain: bool, many: bool, threshold: float) -> None:
+def _emit(item: ExtractionResult | InputError, explain: bool, many: bool, threshold: float) -> None:
     from ..explain import explain as render
     from ..verifier import keep_confident
 
@@ -82,8 +87,8 @@ def _emit(item: object, explain: bool, many: bool, threshold: float) -> None:
     if explain:  # every statement, each with its confidence and why
         click.echo(render(item))
         return
-    item = keep_confident(item, threshold)  # type: ignore[arg-type]
+    item = keep_confident(item, threshold)
     if many:
-        click.echo(json.dumps(item.contract(), ensure_ascii=False))  # type: ignore[attr-defined]
+        click.echo(json.dumps(item.contract(), ensure_ascii=False))
     else:
-        click.echo(json.dumps(item.contract(), ensure_ascii=False, indent=2))  # type: ignore[attr-defined]
+        click.echo(json.dumps(item.contract(), ensure_ascii=False, indent=2))

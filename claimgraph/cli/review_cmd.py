@@ -6,6 +6,7 @@ from __future__ import annotations
 import getpass
 import os
 import sys
+from typing import Any
 
 import click
 
@@ -108,8 +109,9 @@ def judgements(doc_id: str | None, statement_id: str | None, limit: int, offset:
 
 # ---- claimgraph review: the terminal review queue ------------------------------------------------------------
 KEYS = {"y": "confirm", "n": "reject", "c": "correct"}
-STYLES = {"trigger": dict(fg="yellow", bold=True, reverse=True), "subject": dict(fg="cyan", bold=True, underline=True),
-          "object": dict(fg="magenta", bold=True, underline=True), "asserter": dict(fg="green", underline=True)}
+STYLES: dict[str, dict[str, Any]] = {
+    "trigger": dict(fg="yellow", bold=True, reverse=True), "subject": dict(fg="cyan", bold=True, underline=True),
+    "object": dict(fg="magenta", bold=True, underline=True), "asserter": dict(fg="green", underline=True)}
 HELP = "[y] confirm  [n] reject  [c] correct  [s] skip  [q] quit"
 
 

@@ -10,7 +10,6 @@ from typing import Any, Iterator
 
 import click
 
-from ..ingest import SKIPPED_EXIT
 from .common import handle_errors, kb_option, main
 from .store_cmd import _store, db_option
 
@@ -95,4 +94,6 @@ def watch(feed_list: str, interval: float, once: bool, max_entries: int, host_in
     if stop.is_set():
         click.echo("claimgraph: stopped", err=True)
     if once and (failed or skipped):
+        from ..ingest import SKIPPED_EXIT  # here: ingest brings the store and SQLAlchemy, needless for `extract`
+
         sys.exit(SKIPPED_EXIT)

@@ -16,7 +16,8 @@ from .common import SHARED_EVAL, DatasetResult, ErrorCase, EvaluationError, Metr
 DATASETS: tuple[str, ...] = ("judged", "petrarch2-validation", "conflibert-cameo", "re3d", "wikievents", "muc4")
 
 
-def _module(name: str) -> Callable:
+def _module(name: str) -> Callable[..., DatasetResult]:
+    evaluate: Callable[..., DatasetResult]
     if name == "judged":
         from .judged import evaluate
     elif name == "petrarch2-validation":

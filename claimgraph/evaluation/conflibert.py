@@ -60,7 +60,9 @@ def detokenize(tokens: list[str]) -> tuple[str, list[Span]]:
 
 
 def read_ner_file(path: Path) -> list[tuple[list[str], list[str]]]:
-    sentences, tokens, tags = [], [], []
+    sentences: list[tuple[list[str], list[str]]] = []
+    tokens: list[str] = []
+    tags: list[str] = []
     for line in path.read_text(encoding="utf-8-sig").splitlines():
         line = line.rstrip("\r")
         if not line.strip():

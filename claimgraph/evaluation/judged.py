@@ -16,9 +16,9 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Sequence, cast
 
-from ..models import AUTHOR, Document, ExtractionResult, Statement
+from ..models import AUTHOR, Document, EventType, ExtractionResult, Stance, Statement
 from .common import (PRF, DatasetResult, ErrorCase, Metric, no_statement_category, probe_triggers, run_extraction,
                      snippet)
 from .judged_data import JUDGED_DIR, JudgedActor, JudgedDocument, JudgedStatement, document_text, load_judged_set
@@ -116,7 +116,7 @@ class _ActorMatcher:
 
 def _judge(s: Statement, g: JudgedStatement, match: _ActorMatcher) -> tuple[bool, list[str]]:
     """(is the event there, which elements are off) for output ``s`` against judged ``g``."""
-    gold_start, gold_end = g.trigger  # type: ignore[misc]
+    gold_start, gold_end = g.trigger_offsets()
     start = s.trigger_start if s.trigger_start is not None else s.start
     end = s.trigger_end if s.trigger_end is not None else start + 1
     trigger_hit = start < gold_end and gold_start < end
@@ -304,7 +304,7 @@ def _metrics(out: DatasetResult, score: JudgedScore, split: str) -> None:
         Metric("recall by a correct statement", found_correct / len(events) if events else 0.0,
                f"{len(events)} judged events"),
     ]
-    links = Counter()
+    links: Counter[str] = Counter()
     for d in score.documents:
         links.update(d.links)
     judged_links = links["correct"] + links["wrong"]
@@ -358,8 +358,8 @@ def _error_cases(score: JudgedScore, hits, dataset: str) -> list[ErrorCase]:
         for g in d.judged.statements:
             if not g.required or g.same or g.id in d.found:
                 continue
-            category, trigger = no_statement_category(hits.get(d.judged.doc, []), tuple(g.trigger))  # type: ignore[arg-type]
-            a, b = g.trigger  # type: ignore[misc]
+            category, trigger = no_statement_category(hits.get(d.judged.doc, []), g.trigger_offsets())
+            a, b = g.trigger_offsets()
             cases.append(ErrorCase(dataset, "miss", category, d.judged.doc, snippet(text, a, b),
                                    detail=describe_gold(g, d.judged), trigger=text[a:b].lower()))
     return cases
@@ -403,12 +403,12 @@ def as_output(judged: JudgedDocument, text: str) -> ExtractionResult:
         mentions += [Mention(start=s, end=e, text=text[s:e], actor=aid) for s, e in a.spans]
     statements = []
     for g in judged.statements:
-        a, b = g.trigger  # type: ignore[misc]
+        t0, t1 = g.trigger_offsets()
         statements.append(Statement(
-            id=g.id, asserter=AUTHOR if g.asserter == AUTHOR else actor_id(g.asserter) or AUTHOR, stance=g.stance,
-            subject=actor_id(g.subject), event_type=g.event, object=actor_id(g.object), negated=g.negated,
-            quote=text[g.span[0]:g.span[1]], start=g.span[0], end=g.span[1], trigger=text[a:b], trigger_start=a,
-            trigger_end=b, rule="annotator", confidence=1.0))
+            id=g.id, asserter=AUTHOR if g.asserter == AUTHOR else actor_id(g.asserter) or AUTHOR,
+            stance=cast(Stance, g.stance), subject=actor_id(g.subject), event_type=cast(EventType, g.event),
+            object=actor_id(g.object), negated=g.negated, quote=text[g.span[0]:g.span[1]], start=g.span[0],
+            end=g.span[1], trigger=text[t0:t1], trigger_start=t0, trigger_end=t1, rule="annotator", confidence=1.0))
     return ExtractionResult(document=Document(id=judged.doc, text=text), actors=actors, mentions=mentions,
                             statements=statements)
 

@@ -86,6 +86,12 @@ class JudgedStatement(_Model):
             raise ValueError(f"empty span {list(self.span)}")
         return self
 
+    def trigger_offsets(self) -> tuple[int, int]:
+        """The trigger of a stored (compiled) statement: its character offsets."""
+        if isinstance(self.trigger, str):
+            raise EvaluationError(f"statement {self.id!r}: trigger {self.trigger!r} is not compiled to offsets")
+        return self.trigger
+
 
 class JudgedDocument(_Model):
     doc: str  # "re3d:<source folder>:<_id>", "wikievents:<doc_id>", "muc4:<docid>"
@@ -116,7 +122,7 @@ def _re3d_texts(root: str) -> dict[str, tuple[str, str | None]]:
 @functools.lru_cache(maxsize=4)
 def _wikievents_texts(root: str) -> dict[str, tuple[str, str | None]]:
     path = Path(root, "wikievents", "dev.jsonl")
-    out = {}
+    out: dict[str, tuple[str, str | None]] = {}
     for line in path.open(encoding="utf-8"):
         if line.strip():
             record = json.loads(line)
@@ -153,7 +159,7 @@ def file_name(doc_id: str) -> str:
 
 def load_judged(path: Path) -> JudgedDocument:
     data = load_yaml(path)
-    judged: JudgedDocument = validate_record(JudgedDocument, data, path, "judged document")  # type: ignore[assignment]
+    judged = validate_record(JudgedDocument, data, path, "judged document")
     _check_references(judged, path)
     return judged
 
@@ -211,7 +217,7 @@ def without_quotes(note: str, text: str) -> str:
 def compile_working(path: Path, root: Path = SHARED_EVAL) -> JudgedDocument:
     """A working file (words) as a stored document (offsets); errors name the file and line."""
     data = load_yaml(path)
-    judged: JudgedDocument = validate_record(JudgedDocument, data, path, "judged document")  # type: ignore[assignment]
+    judged = validate_record(JudgedDocument, data, path, "judged document")
     text, _ = document_text(judged.doc, root)
     actors = []
     for actor, raw in zip(judged.actors, data.get("actors") or []):
@@ -256,7 +262,7 @@ def decompile(judged: JudgedDocument, root: Path = SHARED_EVAL) -> dict:
         raw["forms"] = sorted({text[a:b] for a, b in actor.spans})
         raw.pop("spans", None)
     for s, raw in zip(judged.statements, data.get("statements", [])):
-        a, b = s.trigger  # type: ignore[misc]
+        a, b = s.trigger_offsets()
         word = text[a:b]
         earlier = [x for x in _occurrences(text, word) if s.span[0] <= x[0] and x[0] < a]
         raw["trigger"] = word + (f"#{len(earlier) + 1}" if earlier else "")

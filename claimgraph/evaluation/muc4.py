@@ -1,10 +1,11 @@
 """muc4 (dev): perpetrator organisations.
 
 Our perpetrators are the subjects of ASSAULT and COERCE statements that resolve to a named organisation (any actor
-type except person, population and country; not the unnamed "U-" actors such as "gunmen"). One counts as correct when its text, or a name of the actor it
-resolved to, matches a mention of a gold ``perp_organization_id`` entity: case-insensitively, with leading
-articles dropped, either way contained as whole words (so "MEMBERS OF THE FMLN" matches "FMLN"). Each gold
-entity is found at most once per document; our perpetrators are counted once per distinct actor.
+type except person, population and country; not the unnamed "U-" actors such as "gunmen"). One counts as correct
+when its text, or a name of the actor it resolved to, matches a mention of a gold ``perp_organization_id``
+entity: case-insensitively, with leading articles dropped, either way contained as whole words (so "MEMBERS OF
+THE FMLN" matches "FMLN"). Each gold entity is found at most once per document; our perpetrators are counted
+once per distinct actor.
 
 The text is ALL CAPS, which hides names from a cased parser; it goes in as it is, and the pipeline's text
 preparation truecases it (claimgraph/truecase.py), as it does for any ALL-CAPS report.
@@ -66,7 +67,7 @@ def evaluate(extractor, path: Path, limit: int | None = None, n_process: int = 2
     docs = [Document(id=doc_id, text=d["doc"]) for doc_id, d in items]
     outputs = run_extraction(extractor, docs, "muc4", n_process)
     counts = PRF()
-    for (doc_id, d), doc, output in zip(items, docs, outputs):
+    for (_, d), doc, output in zip(items, docs, outputs):
         gold = d["roles"].get("perp_organization_id", [])
         pred = perpetrators(output, extractor.kb)
         counts.gold += len(gold)

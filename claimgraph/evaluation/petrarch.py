@@ -15,6 +15,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -108,7 +109,7 @@ def our_triples(result: ExtractionResult) -> list[Triple]:
     codes = {a.id: (a.code or "") for a in result.actors}
     seen: list[Triple] = []
     for s in counted_statements(result):
-        triple = (codes.get(s.subject, ""), codes.get(s.object, ""), s.event_type)
+        triple = (codes.get(s.subject or "", ""), codes.get(s.object or "", ""), s.event_type)
         if triple not in seen:
             seen.append(triple)
     return seen
@@ -310,7 +311,7 @@ def petrarch_actors_to_kb(raw: str) -> list[dict]:
         if actor_id in used_ids or actor_id == "PV_":
             continue
         used_ids.add(actor_id)
-        record = {"id": actor_id, "name": name.title(), "type": _actor_type(default), "code": default,
+        record: dict[str, Any] = {"id": actor_id, "name": name.title(), "type": _actor_type(default), "code": default,
                   "aliases": sorted({_clean_name(s).title() for s in entry["synonyms"]} - {name.title()})}
         if len(default) >= 3 and default[:3].isalpha() and _actor_type(default) not in ("igo", "ngo", "other"):
             record["country"] = default[:3]

@@ -159,8 +159,9 @@ def evaluate(extractor, path: Path, limit: int | None = None, n_process: int = 2
         _linking(doc, output, linking)
     for rel_type, prf in counts.items():
         result.prf(f"{rel_type}", prf, goal=">= 0.5" if rel_type == "FightingAgainst" else None, unit="relations")
-    for kind, (hit, total) in linking.items():
-        result.metrics.append(Metric(f"{kind} linking recall", hit / total if total else 0.0, f"{hit}/{total} entities"))
+    for kind, (linked, total) in linking.items():
+        result.metrics.append(Metric(f"{kind} linking recall", linked / total if total else 0.0,
+                                     f"{linked}/{total} entities"))
     return _done(result, start)
 
 

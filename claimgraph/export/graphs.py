@@ -63,8 +63,9 @@ def export_graph(graph: nx.MultiDiGraph, tap: ResultTap, kb: KnowledgeBase, stan
     ids = {node: xml_safe(str(node)) for node in graph.nodes}
     for node, data in graph.nodes(data=True):
         actor = tap.actors.get(str(node)) or kb.get(str(node))
-        attrs = {"name": data.get("name"), "type": data.get("type"), "provisional": bool(data.get("provisional")),
-                 "mentions": data.get("mentions", 0), "documents": data.get("documents", 0)}
+        attrs: dict[str, Any] = {"name": data.get("name"), "type": data.get("type"),
+                                 "provisional": bool(data.get("provisional")), "mentions": data.get("mentions", 0),
+                                 "documents": data.get("documents", 0)}
         if actor is not None:
             attrs.update(country=actor.country, code=actor.code)
             attrs["name"] = attrs["name"] or actor.name
@@ -73,9 +74,9 @@ def export_graph(graph: nx.MultiDiGraph, tap: ResultTap, kb: KnowledgeBase, stan
         clean.add_node(ids[node], **{k: _scalar(v) for k, v in attrs.items() if v is not None})
     for u, v, stance, data in graph.edges(keys=True, data=True):
         days: list[dt.date] = sorted(data["dates"])
-        attrs: dict[str, Any] = {"stance": stance, "weight": float(data["weight"]),
-                                 "cooperation": data["cooperation"], "conflict": data["conflict"],
-                                 **{q: data[q] for q in _QUADS}, "event_types": _scalar(data["event_types"])}
+        attrs = {"stance": stance, "weight": float(data["weight"]),
+                 "cooperation": data["cooperation"], "conflict": data["conflict"],
+                 **{q: data[q] for q in _QUADS}, "event_types": _scalar(data["event_types"])}
         if days:
             attrs.update(first_date=days[0].isoformat(), last_date=days[-1].isoformat())
             if dynamic:

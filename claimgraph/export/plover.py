@@ -39,8 +39,8 @@ def _entities(actor_id: str | None, text: str | None, lookup: ActorLookup, autho
     if actor_id is None:
         return []
     if actor_id == AUTHOR:
-        record = {"identifier_text": author, "entity_text": text, "claimgraph_id": AUTHOR}
-        return [{k: v for k, v in record.items() if v is not None}]
+        by_author = {"identifier_text": author, "entity_text": text, "claimgraph_id": AUTHOR}
+        return [{k: v for k, v in by_author.items() if v is not None}]
     actor = lookup.get(actor_id)
     record: dict = {"entity_text": text, "identifier_text": actor.name if actor else actor_id,
                     "claimgraph_id": lookup.key(actor_id)}
@@ -106,7 +106,7 @@ def plover_record(result: ExtractionResult, s: Statement, lookup: ActorLookup, a
     time = s.time
     has_event, auxiliary = stance_contexts(s)
     # the words in the report: the statement's own, else the actor's first mention in the document
-    said = {}
+    said: dict[str | None, str] = {}
     for m in result.mentions:
         said.setdefault(m.actor, m.text)
     actor = _entities(s.subject, s.subject_text or said.get(s.subject), lookup, author)

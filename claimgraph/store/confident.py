@@ -57,4 +57,5 @@ def confident_propositions(store: Any, contested_only: bool, min_sources: int, l
                 continue
             rows.append(SimpleNamespace(**{**r._mapping, **values}))
         rows.sort(key=lambda r: (not r.complete, -r.n_sources, -r.n_statements, -r.pk))
-        return store._propositions(conn, rows[offset : offset + limit])
+        propositions: list[Proposition] = store._propositions(conn, rows[offset : offset + limit])
+        return propositions

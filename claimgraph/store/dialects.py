@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 from abc import ABC, abstractmethod
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from sqlalchemy import URL, Connection, Engine, Table, create_engine, event, text
@@ -92,7 +93,7 @@ class SqliteDialect(Dialect):
 
     def configure(self, engine: Engine, read_only: bool = False) -> None:
         @event.listens_for(engine, "connect")
-        def _pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001
+        def _pragmas(dbapi_conn: Any, _record: Any) -> None:  # the DB-API connection, the pool record
             # The driver's own transaction handling off, so that ``_begin`` decides how each one starts.
             dbapi_conn.isolation_level = None
             cursor = dbapi_conn.cursor()

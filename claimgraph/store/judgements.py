@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
-from sqlalchemy import Connection, Engine, and_, insert, or_, select
+from sqlalchemy import Connection, Engine, Row, and_, insert, or_, select
 
 from ..errors import InputError, NotFoundError
 from ..models import EVENT_TYPES, STANCES
@@ -115,6 +115,9 @@ class JudgementMixin:
     """The judgement methods of ``SqlStore`` (see ``Store`` for what each promises)."""
 
     engine: Engine
+    # provided by SqlStore's other parts (QueryMixin, SqlStore)
+    _claims: Callable[[Connection, Sequence[Row[Any]]], list[Claim]]
+    _transaction: Callable[[Callable[[Connection], Judgement], str], Judgement]
 
     def add_judgement(self, doc_id: str | None, statement_id: str, verdict: str,
                       correction: dict[str, Any] | None = None, note: str | None = None,
@@ -140,17 +143,19 @@ class JudgementMixin:
                 raise InputError(f"statement {statement_id!r}{where} is in {len(rows)} stored documents of the "
                                  f"same id (different texts); judge it in the workbench, from its document")
             row = rows[0]
-            claim: Claim = self._claims(conn, [row])[0]  # type: ignore[attr-defined]
+            claim: Claim = self._claims(conn, [row])[0]
             values = dict(doc_pk=row.doc_pk, doc_id=row.doc_id, sid=row.sid, start=row.start, end=row.end,
                           trigger_start=row.trigger_start, trigger_end=row.trigger_end, proposition=row.key,
                           asserter_key=row.asserter_key, stance=row.stance, verdict=verdict, correction=fields,
                           original=claim.model_dump(mode="json"), note=note, reviewer=reviewer,
                           created_at=dt.datetime.now(dt.timezone.utc).replace(tzinfo=None))
-            pk = conn.execute(insert(t.judgements).values(**values)).inserted_primary_key[0]
+            inserted = conn.execute(insert(t.judgements).values(**values)).inserted_primary_key
+            assert inserted is not None
+            pk = inserted[0]
             stored = conn.execute(select(t.judgements).where(J.pk == pk)).one()
             return _judgement(stored, row.sid)
 
-        return self._transaction(work, f"cannot store the judgement of {statement_id!r}")  # type: ignore[attr-defined]
+        return self._transaction(work, f"cannot store the judgement of {statement_id!r}")
 
     def judgements(self, doc_id: str | None = None, statement_id: str | None = None, limit: int = 50,
                    offset: int = 0) -> list[Judgement]:
@@ -203,7 +208,7 @@ class JudgementMixin:
         return out
 
     @staticmethod
-    def _with_current(conn: Connection, rows: list[Any]) -> list[Judgement]:
+    def _with_current(conn: Connection, rows: Sequence[Row[Any]]) -> list[Judgement]:
         """Judgements with the statement each applies to now, found among its document's statements."""
         by_doc: dict[int, list[Any]] = defaultdict(list)
         if rows:

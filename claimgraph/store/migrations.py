@@ -13,7 +13,7 @@ database from version ``i`` to ``i + 1``; ``migrate`` applies those after the da
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable
 
 from sqlalchemy import Column, Connection, Index, Table, inspect, select, text
 from sqlalchemy.schema import CreateColumn, CreateTable
@@ -25,7 +25,7 @@ Migration = Callable[[Connection, Dialect], None]
 DataStep = Callable[[Connection, Dialect], None]
 
 
-def since(item: Table | Column | Index) -> int:
+def since(item: Table | Column[Any] | Index) -> int:
     """The schema version that added a table, column or index (1 when unmarked)."""
     return int(item.info.get("since", 1))
 
@@ -66,7 +66,7 @@ def _create_table(conn: Connection, table: Table, version: int) -> None:
     conn.execute(ddl)
 
 
-def _add_column(conn: Connection, table: Table, column: Column) -> None:
+def _add_column(conn: Connection, table: Table, column: Column[Any]) -> None:
     spec = CreateColumn(column).compile(dialect=conn.dialect)
     conn.execute(text(f"ALTER TABLE {conn.dialect.identifier_preparer.format_table(table)} ADD COLUMN {spec}"))
 

@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
-from datasketch import MinHash
 
 NUM_PERM = 128
 BANDS, ROWS = 21, 6  # P(candidate) is ~0.92 at Jaccard 0.7 and ~0.999 at 0.85
@@ -35,6 +34,9 @@ def shingles(text: str) -> set[bytes]:
 
 
 def signature(text: str) -> Signature:
+    # imported here: datasketch brings scipy, a second of start-up for every command that never ingests
+    from datasketch import MinHash
+
     m = MinHash(num_perm=NUM_PERM, seed=_SEED)
     m.update_batch(list(shingles(text)))
     values = m.hashvalues.astype(np.uint64)

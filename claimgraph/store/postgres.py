@@ -8,6 +8,8 @@ FTS5 does, so a search finds the same statements on both backends.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Connection, Engine, Table, event, text
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import DBAPIError
@@ -32,7 +34,7 @@ class PostgresDialect(Dialect):
 
     def configure(self, engine: Engine, read_only: bool = False) -> None:
         @event.listens_for(engine, "connect")
-        def _settings(dbapi_conn, _record) -> None:  # noqa: ANN001
+        def _settings(dbapi_conn: Any, _record: Any) -> None:  # the DB-API connection, the pool record
             cursor = dbapi_conn.cursor()
             # A killed or crashed writer loses at most the last few commits, never consistency: the same
             # guarantee as SQLite's WAL with synchronous=NORMAL, and ingest resumes by content hash.

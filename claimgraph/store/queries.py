@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from typing import Iterable
+from typing import Any, Iterable, Sequence
 
-from sqlalchemy import Select, and_, func, or_, select, true
+from sqlalchemy import ColumnElement, Integer, Row, Select, and_, func, or_, select, true
 from sqlalchemy.engine import Connection, Engine
 
 from ..errors import InputError, NotFoundError
@@ -38,14 +38,14 @@ _CLAIM_COLUMNS = (S.pk, S.sid, D.doc_id, D.title, S.date, D.source, D.url, S.ass
                   S.confidence, S.parent, P.key, P.n_sources, S.doc_pk)
 
 
-def _claim_select() -> Select:
+def _claim_select() -> Select[Any]:
     return select(*_CLAIM_COLUMNS).join_from(t.statements, t.documents, S.doc_pk == D.pk).join(
         t.propositions, S.prop_pk == P.pk)
 
 
-def claim_conditions(flt: ClaimFilter) -> list:
+def claim_conditions(flt: ClaimFilter) -> list[ColumnElement[bool]]:
     """The WHERE conditions of a claim filter, over statements joined to propositions (for min_sources)."""
-    conditions = []
+    conditions: list[ColumnElement[bool]] = []
     for column, values in ((S.asserter_key, flt.asserter), (S.subject_key, flt.subject),
                            (S.object_key, flt.object), (S.event_type, flt.event_type), (S.stance, flt.stance)):
         if values:
@@ -74,7 +74,7 @@ class QueryMixin:
             names.update(conn.execute(select(A.key, A.name).where(A.key.in_(list(wanted)))).all())
         return names
 
-    def _claims(self, conn: Connection, rows: list) -> list[Claim]:
+    def _claims(self, conn: Connection, rows: Sequence[Row[Any]]) -> list[Claim]:
         names = self._names(conn, (k for r in rows for k in (r.asserter_key, r.subject_key, r.object_key)))
         return [
             Claim(statement_id=r.sid, doc_id=r.doc_id, title=r.title, date=r.date, source=r.source, url=r.url,
@@ -105,7 +105,7 @@ class QueryMixin:
         key = normalize_name(text)
         N = t.actor_names.c
         with self.engine.connect() as conn:
-            def stored(where, matched: str, *order) -> ActorRef | None:  # noqa: ANN001
+            def stored(where: ColumnElement[bool], matched: str, *order: Any) -> ActorRef | None:
                 query = select(A.key, A.name, A.type, A.provisional).where(where)
                 rows = conn.execute(query.order_by(*order, A.provisional, A.key).limit(1)).all()
                 return ActorRef(key=rows[0].key, name=rows[0].name, type=rows[0].type,
@@ -240,7 +240,7 @@ class QueryMixin:
         with self.engine.connect() as conn:
             return self._propositions(conn, conn.execute(query).all())
 
-    def _propositions(self, conn: Connection, rows: list) -> list[Proposition]:
+    def _propositions(self, conn: Connection, rows: Sequence[Row[Any]]) -> list[Proposition]:
         stances = {r.pk: [tuple(x) for x in (r.asserters or [])] for r in rows}
         names = self._names(conn, [k for r in rows for k in (r.subject_key, r.object_key)]
                             + [w for v in stances.values() for w, _, _ in v])
@@ -261,7 +261,7 @@ class QueryMixin:
     def dossier(self, a: ActorRef, b: ActorRef, a_scope: list[str], b_scope: list[str],
                 limit: int = 200, min_confidence: float = 0.0) -> Dossier:
         with self.engine.connect() as conn:
-            rows = []
+            rows: list[Row[Any]] = []
             for subj, obj in ((a_scope, b_scope), (b_scope, a_scope)):
                 rows += conn.execute(_claim_select().where(S.subject_key.in_(subj), S.object_key.in_(obj),
                                                            S.confidence >= min_confidence)
@@ -299,14 +299,14 @@ class QueryMixin:
 
     def busiest_pairs(self, limit: int = 10) -> list[PairCount]:
         n = func.sum(P.n_statements).label("n")
-        query = (select(P.subject_key, P.object_key, n, func.count(), func.sum(P.contested.cast(t.Integer)))
+        query = (select(P.subject_key, P.object_key, n, func.count(), func.sum(P.contested.cast(Integer)))
                  .where(P.subject_key.is_not(None), P.object_key.is_not(None), P.n_statements > 0)
                  .group_by(P.subject_key, P.object_key).order_by(n.desc(), P.subject_key, P.object_key).limit(limit))
         with self.engine.connect() as conn:
             rows = conn.execute(query).all()
             names = self._names(conn, [k for r in rows for k in (r[0], r[1])])
-        return [PairCount(subject=r[0], subject_name=names.get(r[0], r[0]), object=r[1],
-                          object_name=names.get(r[1], r[1]), statements=int(r[2] or 0), propositions=int(r[3]),
+        return [PairCount(subject=r[0], subject_name=str(names.get(r[0], r[0])), object=r[1],
+                          object_name=str(names.get(r[1], r[1])), statements=int(r[2] or 0), propositions=int(r[3]),
                           contested=int(r[4] or 0)) for r in rows]
 
     # ---- actor profile and timeline ----------------------------------------------------------------
@@ -331,20 +331,21 @@ class QueryMixin:
                 (Counterparty(actor=k, name=names.get(k, k), as_subject=v[0], as_object=v[1])
                  for k, v in counter.items()),
                 key=lambda c: (-(c.as_subject + c.as_object), c.actor))[:limit]
-            by_type: Counter = Counter()
-            over_time: Counter = Counter()
+            by_type: Counter[tuple[str, str, str, str]] = Counter()
+            over_time: Counter[tuple[str, str, str, str]] = Counter()
             # Counted by month in the database: a busy actor has tens of thousands of (day, type, stance) groups,
             # too many to fetch and fold into months here.
             month = (func.to_char(S.date, "YYYY-MM") if self.engine.dialect.name == "postgresql"
                      else func.strftime("%Y-%m", S.date)).label("month")
-            for role, column in (("subject", S.subject_key), ("object", S.object_key), ("asserter", S.asserter_key)):
+            for role_name, column in (("subject", S.subject_key), ("object", S.object_key),
+                                      ("asserter", S.asserter_key)):
                 for period, event_type, stance, n in conn.execute(
                     select(month, S.event_type, S.stance, func.count()).where(column == key)
                     .group_by(month, S.event_type, S.stance)
                 ):
-                    by_type[("all", role, event_type, stance)] += n
-                    over_time[(period or "undated", role, event_type, stance)] += n
-        def rows(counts: Counter) -> list[TypeStanceCount]:
+                    by_type[("all", role_name, event_type, stance)] += n
+                    over_time[(period or "undated", role_name, event_type, stance)] += n
+        def rows(counts: Counter[tuple[str, str, str, str]]) -> list[TypeStanceCount]:
             return [TypeStanceCount(period=k[0], role=k[1], event_type=k[2], stance=k[3], statements=v)
                     for k, v in sorted(counts.items(), key=lambda kv: (kv[0][0], -kv[1], kv[0][1:]))]
 
@@ -357,7 +358,7 @@ class QueryMixin:
 
     def timeline(self, keys: list[str], since: dt.date | None = None, until: dt.date | None = None,
                  limit: int = 500, offset: int = 0, min_confidence: float = 0.0) -> list[Claim]:
-        rows: dict[int, object] = {}
+        rows: dict[int, Row[Any]] = {}
         wanted = limit + offset  # the first rows of each role's list cover the first rows of their union
         with self.engine.connect() as conn:
             for column in (S.subject_key, S.object_key, S.asserter_key):
@@ -370,7 +371,7 @@ class QueryMixin:
                     query = query.where(S.confidence >= min_confidence)
                 for r in conn.execute(query.order_by(S.date.asc().nulls_first(), S.pk).limit(wanted)):
                     rows[r.pk] = r
-            ordered = sorted(rows.values(), key=lambda r: (r.date or dt.date.min, r.pk))  # type: ignore[attr-defined]
+            ordered = sorted(rows.values(), key=lambda r: (r.date or dt.date.min, r.pk))
             ordered = ordered[offset:wanted]
             return self._claims(conn, ordered)
 

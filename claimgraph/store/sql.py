@@ -15,9 +15,9 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator, TypeVar
 
-from sqlalchemy import delete, event, func, select
+from sqlalchemy import ColumnElement, Table, delete, event, func, select
 from sqlalchemy.engine import URL, Connection, Engine, ExceptionContext, make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, SQLAlchemyError
 
@@ -35,13 +35,15 @@ from .neardup import Signature
 from .queries import QueryMixin
 from .writing import STATEMENT_COLUMNS, Writer
 
+_T = TypeVar("_T")
+
 DB_ENV = "CLAIMGRAPH_DB"
 DEFAULT_DB = "claimgraph.db"
 POSTGRES_SCHEMES = ("postgresql", "postgres")
 RETRIES = 5  # attempts of a write transaction the server aborted to break a deadlock
 
 
-def database_spec(spec: str | os.PathLike | None = None) -> str:
+def database_spec(spec: str | os.PathLike[str] | None = None) -> str:
     """``spec``, else $CLAIMGRAPH_DB, else ./claimgraph.db: a file path, ``sqlite:///PATH`` or a PostgreSQL URL."""
     return str(spec or os.environ.get(DB_ENV) or DEFAULT_DB)
 
@@ -50,7 +52,7 @@ def is_postgres(spec: str) -> bool:
     return spec.split(":", 1)[0].split("+", 1)[0].lower() in POSTGRES_SCHEMES and "://" in spec
 
 
-def open_store(path: str | os.PathLike | None = None, create: bool = True, read_only: bool = False) -> "SqlStore":
+def open_store(path: str | os.PathLike[str] | None = None, create: bool = True, read_only: bool = False) -> "SqlStore":
     """Open (migrating as needed) the store at ``path`` (see ``database_spec``). With ``create`` a missing
     database is created (on PostgreSQL: the tables, in a database that must exist); without it a missing one is
     an error and nothing is made. ``read_only`` (queries, exports) writes nothing, creates no file and needs
@@ -82,7 +84,7 @@ class Location:
     path: Path | None = None  # the SQLite file
 
 
-def locate(spec: str | os.PathLike | None = None) -> Location:
+def locate(spec: str | os.PathLike[str] | None = None) -> Location:
     """A file path, ``sqlite:///PATH`` or ``postgresql://...`` (default: see ``database_spec``)."""
     text = database_spec(spec)
     if is_postgres(text):
@@ -202,7 +204,7 @@ class SqlStore(FeedMixin, QueryMixin, BrowseMixin, JudgementMixin, Store):
         what = f"document {batch[0].result.document.id!r}" if len(batch) == 1 else f"{len(batch)} documents"
         return self._transaction(lambda conn: self.writer.write_batch(conn, batch), f"cannot store {what}")
 
-    def _transaction(self, work, failure: str):  # noqa: ANN001, ANN202
+    def _transaction(self, work: Callable[[Connection], _T], failure: str) -> _T:
         """Run ``work(conn)`` in a transaction, again when the server aborted it to break a deadlock."""
         for attempt in range(1, RETRIES + 1):
             try:
@@ -311,7 +313,7 @@ class SqlStore(FeedMixin, QueryMixin, BrowseMixin, JudgementMixin, Store):
 
     def stats(self) -> StoreStats:
         with self.engine.connect() as conn:
-            def count(table, *where):  # noqa: ANN001, ANN202
+            def count(table: Table, *where: ColumnElement[bool]) -> int:
                 return int(conn.execute(select(func.count()).select_from(table).where(*where)).scalar() or 0)
 
             return StoreStats(

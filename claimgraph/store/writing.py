@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
@@ -33,6 +33,8 @@ from .base import PendingDocument
 from .dialects import Dialect
 from .models import StoredDocument
 from .neardup import THRESHOLD, Signature, similarity
+
+_T = TypeVar("_T")
 
 MAX_ASSERTERS = 10  # (asserter, stance) pairs summarised per proposition, most frequent first
 IN_CHUNK = 500  # keys per IN (...) list
@@ -62,8 +64,8 @@ class _Tally:
     """Statement counts of one proposition, from (stance, asserter, duplicate group) groups."""
 
     def __init__(self) -> None:
-        self.stances: Counter = Counter()
-        self.who: Counter = Counter()
+        self.stances: Counter[str] = Counter()
+        self.who: Counter[tuple[str, str]] = Counter()  # (asserter, stance)
         self.asserting_groups: set[int] = set()
         self.groups: set[int] = set()
         self.sides: dict[str, set[str]] = {"asserts": set(), "denies": set()}
@@ -85,7 +87,7 @@ class _Tally:
         if last is not None and (self.last is None or last > self.last):
             self.last = last
 
-    def values(self) -> dict:
+    def values(self) -> dict[str, Any]:
         asserts, denies = self.sides["asserts"], self.sides["denies"]
         contested = bool(asserts) and bool(denies) and not (len(asserts) == 1 and asserts == denies)
         top = sorted(self.who.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_ASSERTERS]
@@ -104,7 +106,7 @@ class _Plan:
     digest: str
     keys: dict[str, str]
     actors: dict[str, Actor] = field(default_factory=dict)  # store key -> actor, the document's own last
-    props: dict[str, tuple] = field(default_factory=dict)  # proposition key -> (subject, event, object, negated)
+    props: dict[str, tuple[Any, ...]] = field(default_factory=dict)  # proposition key -> (subject, event, object, negated)
 
 
 def plan(pending: PendingDocument) -> _Plan:
@@ -130,7 +132,7 @@ def preferred(stored: Actor, seen: Actor) -> Actor:
     return min(stored, seen, key=lambda a: (a.name.isupper(), a.name, a.model_dump_json()))
 
 
-def chunks(items: list, size: int = IN_CHUNK) -> list[list]:
+def chunks(items: list[_T], size: int = IN_CHUNK) -> list[list[_T]]:
     return [items[i : i + size] for i in range(0, len(items), size)] if items else []
 
 
@@ -159,7 +161,7 @@ class Writer:
                 todo.append(p)
         out: dict[int, StoredDocument | None] = {}
         if todo:
-            props: dict[str, tuple] = {}
+            props: dict[str, tuple[Any, ...]] = {}
             actors: dict[str, Actor] = {}
             for p in todo:
                 props.update(p.props)
@@ -271,7 +273,7 @@ class Writer:
         return {r["prop_pk"] for r in rows}
 
     # ---- store-wide rows ---------------------------------------------------------------------------
-    def _proposition_pks(self, conn: Connection, wanted: dict[str, tuple]) -> dict[str, int]:
+    def _proposition_pks(self, conn: Connection, wanted: dict[str, tuple[Any, ...]]) -> dict[str, int]:
         P = t.propositions.c
         keys = sorted(wanted)
         found: dict[str, int] = {}

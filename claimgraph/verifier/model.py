@@ -40,7 +40,7 @@ class Calibration(BaseModel):
 class VerifierModel(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    format: Literal["claimgraph-verifier"] = FORMAT
+    format: Literal["claimgraph-verifier"] = FORMAT  # type: ignore[assignment]
     format_version: int = FORMAT_VERSION
     feature_schema: int
     intercept: float

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from ..errors import VerifierError
-from ..models import AUTHOR, Document, ExtractionResult
+from ..models import AUTHOR, ExtractionResult
 from .features import FEATURE_SCHEMA, Features
 from .model import Calibration, VerifierModel
 

@@ -67,5 +67,5 @@ def create_app(settings: WebSettings, store: Store | None = None) -> FastAPI:
     app.include_router(api.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    app.add_middleware(SecurityMiddleware, settings=settings)  # type: ignore[arg-type]
+    app.add_middleware(SecurityMiddleware, settings=settings)
     return app

@@ -47,7 +47,7 @@ def document_segments(text: str, mentions: list[Mention], statements: list[State
     cuts = {0, n}
     for a, b, *_ in kept:
         cuts.update((a, b))
-    for a, b in spans + triggers:  # type: ignore[operator]
+    for a, b in spans + triggers:
         cuts.update((a, b))
     bounds = sorted(cuts)
     runs: list[MentionRun] = []
@@ -55,7 +55,7 @@ def document_segments(text: str, mentions: list[Mention], statements: list[State
         mention = next((i for s, e, i in kept if s <= a and b <= e), None)
         seg = Segment(text=text[a:b], start=a, mention=mention,
                       statements=[st.id for st in statements if st.start <= a and b <= st.end],
-                      trigger=any(s <= a and b <= e for s, e in triggers))  # type: ignore[operator]
+                      trigger=any(s <= a and b <= e for s, e in triggers))
         if runs and runs[-1].mention == mention and mention is not None:
             runs[-1].segments.append(seg)
         else:

@@ -237,6 +237,7 @@ def resolve_anaphora(doc: Doc, mentions: list[MentionSpan], lexicon: Description
             continue
         pronoun: Pronoun | None = lexicon.by_form.get(token.lower_)
         if pronoun is not None and token.tag_ in ("PRP", "PRP$", ""):
+            suffixes: tuple[str, ...]
             end, types, suffixes, conf = i + 1, pronoun.types, (), PRONOUN_CONFIDENCE
             if is_pleonastic(token, lexicon):
                 i += 1

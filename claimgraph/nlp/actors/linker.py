@@ -29,7 +29,9 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ...kb import NameEntry, get_knowledge_base, normalize_name
+from ...models import ActorType
 from ..annotations import MentionSpan, doc_actors, set_mentions
+from ..component import DataComponent
 from ..syntax import PLURAL_TAGS, noun_lemma
 from .acronyms import find_definitions
 from .anaphora import resolve_anaphora
@@ -85,7 +87,7 @@ def language_names() -> frozenset[str]:
 
 class ActorLinker:
     def __init__(self, nlp: Language, kb_paths: list[str]):
-        self.kb = get_knowledge_base(kb_paths)
+        self.kb = get_knowledge_base(kb_paths, use_env=False)
         self.names = name_index(self.kb)
         self.sectors = load_sector_lexicon()
         self.descriptions = load_description_lexicon()
@@ -96,6 +98,9 @@ class ActorLinker:
             k[-1] for k in self.descriptions.by_head)
         self.generic_types = {noun: type_ for type_, nouns in self.sectors.generic_agents.items() for noun in nouns}
         self.people_nouns = frozenset(k[0] for k, n in self.sectors.by_phrase.items() if n.suffixes[0] == "PEOPLE")
+        # built here, so that a saved pipeline has them (they cost a second: every city of geonames)
+        self.place_names = place_names()
+        self.language_names = language_names()
         self.name_starts = _name_starts(self.kb, frozenset(d.head for d in self.descriptions.descriptions if d.named))
 
     # ---- helpers ------------------------------------------------------------------------------------------
@@ -181,7 +186,7 @@ class ActorLinker:
         owner = next((m for m in st.mentions if m.start <= start - 1 < m.end), None)
         if owner is None:
             return True
-        person = st.actors.get(owner.actor_id) if owner.rule == "provisional" else None
+        person = st.actors.get(owner.actor_id) if owner.rule == "provisional" and owner.actor_id else None
         return person is not None and person.type == "person"
 
     def _entity(self, st: LinkState, ent: Span) -> None:
@@ -232,7 +237,7 @@ class ActorLinker:
         key = normalize_name(text)
         titled = label == "PERSON" and (key in self.names.surnames or (
             start > 0 and self.titles.kind(doc[start - 1].text) is not None))
-        if (key in place_names() or key in language_names()) and not titled:
+        if (key in self.place_names or key in self.language_names) and not titled:
             return  # a place or language the model took for a name ("Kerry" the person is titled or known)
         if end < len(doc) and doc[end].lemma_.lower() in ("language", "dialect", "script"):
             return
@@ -271,7 +276,7 @@ class ActorLinker:
             return
         if label == "NORP" and span.root.dep_ in ("amod", "compound") and span.root.tag_ not in PLURAL_TAGS:
             return  # an adjective ("a Sikh temple"), not the people
-        type_ = None
+        type_: ActorType | None = None
         if label == "ORG" and end - start == 1 and span[0].tag_ == "NNPS" and not self._org_like(doc, start, end):
             type_ = "population"  # a people mis-tagged as an organisation ("the Pashtuns")
         st.add(MentionSpan(start, end, st.actors.provisional(span.text, label, type_), "provisional",
@@ -481,7 +486,9 @@ def _name_starts(kb, heads: frozenset[str]) -> dict[str, tuple[str, ...]]:
     "cg_actor_linker",
     default_config={"kb_paths": []},
     requires=["doc.ents"],
-    assigns=["doc._.cg_mentions", "doc._.cg_token_mention", "doc._.cg_actors", "doc._.cg_doc_aliases"],
+    assigns=["doc._.cg_mentions", "doc._.cg_token_mention", "doc._.cg_actors", "doc._.cg_doc_aliases",
+             "doc._.cg_kb"],
 )
-def make_actor_linker(nlp: Language, name: str, kb_paths: list[str]) -> ActorLinker:
-    return ActorLinker(nlp, kb_paths)
+def make_actor_linker(nlp: Language, name: str, kb_paths: list[str]) -> DataComponent:
+    """``kb_paths``: knowledge-base overlay files or folders, after the bundled files."""
+    return DataComponent(nlp, name, lambda: ActorLinker(nlp, kb_paths))

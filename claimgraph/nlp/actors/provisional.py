@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Token
 
 from ...identity import anonymous_id, derived_id, provisional_id, speaker_id, unnamed_id
 from ...kb import KnowledgeBase, normalize_name
-from ...models import Actor
+from ...models import Actor, ActorType
 from ..annotations import MentionSpan, doc_actors, mention_at, set_mentions
 from ..syntax import phrase_text
 from .lexicons import SectorLexicon
@@ -41,7 +41,7 @@ class DocActors:
         actor = self.by_id.get(actor_id) or self.kb.actors.get(actor_id)
         return actor.as_of(self.date) if actor is not None else None
 
-    def provisional(self, name: str, label: str, type_: str | None = None) -> str:
+    def provisional(self, name: str, label: str, type_: ActorType | None = None) -> str:
         """A name outside the knowledge base; its type from ``type_``, else guessed from the entity label."""
         actor_id = provisional_id(name)
         if actor_id not in self.by_id:
@@ -49,7 +49,7 @@ class DocActors:
                                          provisional=True)
         return actor_id
 
-    def guess_type(self, name: str, label: str) -> str:
+    def guess_type(self, name: str, label: str) -> ActorType:
         if label == "PERSON":
             return "person"
         if label == "NORP":
@@ -77,7 +77,7 @@ class DocActors:
                                          parent=iso, provisional=True)
         return actor_id, True
 
-    def unnamed(self, name: str, actor_type: str) -> str:
+    def unnamed(self, name: str, actor_type: ActorType) -> str:
         """Unnamed agents or victims ("gunmen", "civilians"), named by their phrase."""
         actor_id = unnamed_id(name)
         if actor_id not in self.by_id:
@@ -90,7 +90,7 @@ class DocActors:
 class AnonymousSources:
     """Which nouns make an anonymous source and the actor type each becomes (from attribution.yaml)."""
 
-    actor_type: Callable[[str, Iterable[str]], str | None]  # (head lemma, modifier lemmas) -> type or None
+    actor_type: Callable[[str, Iterable[str]], ActorType | None]  # (head lemma, modifier lemmas) -> type or None
 
 
 def anonymous_source(doc: Doc, token: Token, anon: AnonymousSources) -> str | None:

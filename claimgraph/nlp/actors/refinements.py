@@ -6,12 +6,15 @@ sector nouns and the document's own actors.
 
 from __future__ import annotations
 
+from spacy.tokens import Token
+
+from ...models import ActorType
 from ..annotations import MentionSpan
 from ..syntax import noun_lemma
 from .state import LINK_CONFIDENCE, LinkState
 
 
-def generic_agents(st: LinkState, generic_types: dict[str, str]) -> None:
+def generic_agents(st: LinkState, generic_types: dict[str, ActorType]) -> None:
     """"Gunmen stormed ...", "killing 30 people", "protesters marched": an argument headed by a noun for unnamed
     agents or victims becomes a provisional actor named by its phrase (modifiers kept, numbers and
     determiners dropped), as event datasets code "unidentified gunmen" or "civilians"."""
@@ -70,7 +73,7 @@ def rechoose_shared_names(st: LinkState) -> None:
 
         def support(actor_id: str) -> int:
             actor = st.actors.kb.actors[actor_id]
-            return countries.get(actor.country or "", 0) - (1 if actor_id == m.actor_id else 0)
+            return countries.get(actor.country or "", 0) - (1 if actor_id == m.actor_id else 0)  # noqa: B023
 
         if m.actor_id in claimants:
             best = max(sorted(claimants), key=support)
@@ -92,7 +95,7 @@ def titled_people(st: LinkState) -> None:
         actor = st.actors.by_id.get(mention.actor_id or "")
         if actor is None or not actor.provisional or actor.type != "person" or actor.country:
             continue
-        k, title = mention.start - 1, []
+        k, title = mention.start - 1, list[Token]()  # the title words before the name
         while k >= 0 and k not in by_token and mention.start - k <= 6 and (
             doc[k].text[:1].isupper() or doc[k].lower_ in _TITLE_GLUE
         ) and not doc[k].is_sent_start:

@@ -21,12 +21,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
+from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from ...kb import NameEntry, get_knowledge_base
+from ..component import DataComponent
 from .lexicons import load_description_lexicon, load_person_titles, load_sector_lexicon
 from .name_parts import NameGlue
 from .names import entity_label, looks_like_acronym, name_index, name_variants
@@ -73,11 +75,11 @@ class PhraseTable:
 
 class ActorRuler:
     def __init__(self, nlp: Language, kb_paths: list[str]):
-        self.kb = get_knowledge_base(kb_paths)
+        self.kb = get_knowledge_base(kb_paths, use_env=False)
         self.names = name_index(self.kb)
         self.glue = NameGlue.build(self.names, load_person_titles(), load_sector_lexicon(),
                                    load_description_lexicon())
-        self._tokenizer = nlp.tokenizer
+        self._tokenizer: Any = nlp.tokenizer  # spaCy types it as a callable; it is a Tokenizer (rules, pipe)
         self._word_tokens: dict[str, tuple[str, ...]] = {}
         self.lower = PhraseTable(lower=True)
         self.orth = PhraseTable(lower=False)
@@ -95,9 +97,9 @@ class ActorRuler:
         variants = {name: name_variants(name) for name in lower_names}
         variants.update({name: name_variants(name, drop_article=False) for name in orth_names})
         self._tokenize_words({v for vs in variants.values() for v in vs})
-        for name, entries in lower_names.items():
+        for name, name_entries in lower_names.items():
             for variant in variants[name]:
-                self.lower.add(self.tokens(variant), entries, case_free=name == name.lower())
+                self.lower.add(self.tokens(variant), name_entries, case_free=name == name.lower())
         for name, orth_entries in orth_names.items():
             for variant in variants[name]:
                 self.orth.add(self.tokens(variant), tuple(sorted(orth_entries, key=lambda e: e.actor_id)))
@@ -227,7 +229,8 @@ def connector_chains(doc: Doc) -> list[tuple[int, int]]:
 @Language.factory(
     "cg_actor_ruler",
     default_config={"kb_paths": []},
-    assigns=["doc.ents", "token.ent_id"],
+    assigns=["doc.ents", "token.ent_id", "token.ent_iob", "token.ent_type"],
 )
-def make_actor_ruler(nlp: Language, name: str, kb_paths: list[str]) -> ActorRuler:
-    return ActorRuler(nlp, kb_paths)
+def make_actor_ruler(nlp: Language, name: str, kb_paths: list[str]) -> DataComponent:
+    """``kb_paths``: knowledge-base overlay files or folders, after the bundled files."""
+    return DataComponent(nlp, name, lambda: ActorRuler(nlp, kb_paths))

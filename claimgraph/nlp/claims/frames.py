@@ -25,6 +25,7 @@ from spacy.tokens import Doc, Span, Token
 from ..actors.arguments import Arg, possessor_fallback, resolve, resolve_all
 from ..actors.provisional import AnonymousSources, anonymous_source
 from ...lexicon import NominalFrame, PrepositionalFrame, load_lexicon
+from ...models import Stance
 from ..annotations import PredicateMatch, mention_at
 from ..syntax import conjuncts
 from .roles import RoleReader
@@ -50,7 +51,7 @@ class Frame:
     speakers: list[Arg]
     targets: list[Arg]
     content_heads: list[int]
-    content_stance: str
+    content_stance: Stance
     speech_act: str | None
     rule: str
     target_is_subject: bool = False

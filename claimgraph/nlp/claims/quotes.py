@@ -171,7 +171,7 @@ class QuotationIndex:
         by_sent: dict[int, list[int]] = {}
         for t in outside:
             by_sent.setdefault(doc[t].sent.start, []).append(t)
-        for k, q in enumerate(self.quotations):
+        for _, q in enumerate(self.quotations):
             if q.chain in self.speaker_of:
                 continue
             found = self._introducing(q, by_sent) or self._closing(q, by_sent)

@@ -219,11 +219,11 @@ class RoleReader:
             # Object control first: "asked the ISKP to go", "gave the army power to fight".
             if gov.pos_ in ("VERB", "AUX"):
                 objects = self.index.tokens("verb.subject.object-control", head, "subject")
-                controllers = [c for c in objects if not _is_light_noun(c)] or [
+                controlling = [c for c in objects if not _is_light_noun(c)] or [
                     c for c in objects if c.dep_ in ("dative", "iobj")
                 ]
-                if controllers and (lemma_in(gov, light.object_control) or lemma_in(gov, light.give)):
-                    return self._args(controllers, "verb.subject.object-control")
+                if controlling and (lemma_in(gov, light.object_control) or lemma_in(gov, light.give)):
+                    return self._args(controlling, "verb.subject.object-control")
                 passive_subj = self.index.tokens("verb.subject.passive-control", head, "subject")
                 if passive_subj:
                     return self._args(passive_subj, "verb.subject.passive-control")

@@ -12,20 +12,23 @@ carries it.
 
 from __future__ import annotations
 
+from typing import AbstractSet, Literal, cast
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ...lexicon import PredicateEntry
-from ...models import AUTHOR, Quantity, Statement, TimeExpression
+from ...models import AUTHOR, EventType, Quantity, Stance, Statement, TimeExpression
 from ..actors.arguments import Arg, resolve_all
 from ..actors.provisional import AnonymousSources, provisional_speaker
 from ..annotations import PredicateMatch
+from ..component import DataComponent
 from ..context.places import place_for_tokens
 from ..context.quantities import quantities_for_tokens
 from ..context.time import time_for_tokens
 from .cues import Cues, load_cues
 from .frames import Frame, build_frames, enclosing_frame, is_reporting
-from .quotes import quotation_frames
+from .quotes import QuotationFrames, quotation_frames
 from .responsibility import Responsibility, responsibility_of
 from .role_rules import RolePatterns, load_role_rules
 from .roles import RoleReader, Roles
@@ -43,7 +46,7 @@ class StatementBuilder:
         self.keys: dict[tuple, str] = {}
         self.last_pair: tuple[Arg, Arg] | None = None
         self.frames_so_far: list[Frame] = []
-        self.quote_frames: dict[int, Frame] = {}  # token -> the frame of the quotation it is in (quotes.py)
+        self.quote_frames: QuotationFrames | dict[int, Frame] = {}  # token -> the frame of the quotation it is in (quotes.py)
         self.frame_ids: dict[tuple[int, str | None], str] = {}
         # propositions carried by each accusation frame, so a later denial can repeat them
         self.carried: dict[int, list[tuple[Statement, Arg | None, Arg | None]]] = {}
@@ -82,7 +85,8 @@ class StatementBuilder:
         quote, start, end = self._quote(sent)
         head = match.head if match else trigger.i
         statement = Statement(
-            id=self._id(), asserter=asserter, stance=stance, subject=subject_id, event_type=event_type,
+            id=self._id(), asserter=asserter, stance=cast(Stance, stance), subject=subject_id,
+            event_type=cast(EventType, event_type),
             mode=match.mode if match else None, context=list(match.context) if match else [],
             object=object_id, negated=negated, time=self._time(head, sent, stance),
             location=self._place(head, sent), quote=quote, start=start, end=end,
@@ -106,7 +110,7 @@ class StatementBuilder:
         date = self.doc._.cg_doc_date
         if date is None:
             return None
-        relation = "after" if stance == "predicts" else "before"
+        relation: Literal["after", "before"] = "after" if stance == "predicts" else "before"
         return TimeExpression(text=None, start_date=date if relation == "after" else None,
                               end_date=None if relation == "after" else date,
                               precision="unknown", relation=relation, anchor="document")
@@ -163,7 +167,8 @@ class StatementBuilder:
             seen.add(id(frame))
             if frame.rule == "noncommittal":
                 return []  # "neither confirmed nor denied that X attacked": nobody says X attacked
-            out = [(s.actor_id, s.text, s.confidence) for s in frame.speakers if s.actor_id]
+            out: list[tuple[str, str | None, float]] = [
+                (s.actor_id, s.text, s.confidence) for s in frame.speakers if s.actor_id]
             if out:
                 return out
             speakers = [s for s in frame.speakers if s.rule != "dateline"]
@@ -189,8 +194,8 @@ class StatementBuilder:
         trigger = self.doc[frame.trigger]
         stance, negated = self.cues.stance.decide(
             trigger, outer.content_stance if outer else None, set(outer.content_heads) if outer else set())
-        speakers = _prefer_resolved(frame.speakers, self.time_tokens) or [None]
-        targets = _prefer_resolved(frame.targets, self.time_tokens) or [None]
+        speakers = _or_none(_prefer_resolved(frame.speakers, self.time_tokens))
+        targets = _or_none(_prefer_resolved(frame.targets, self.time_tokens))
         for asserter, asserter_text, conf in self._asserters(outer, frames):
             parent = self.frame_ids.get((outer.trigger, asserter)) if outer else None
             for speaker in speakers:
@@ -255,8 +260,8 @@ class StatementBuilder:
             rule += f"/frame:{frame.rule}"
         for asserter, asserter_text, conf in self._asserters(frame, frames):
             parent = self.frame_ids.get((frame.trigger, asserter)) if frame is not None else None
-            for subject in subjects or [None]:
-                for obj in objects or [None]:
+            for subject in _or_none(subjects):
+                for obj in _or_none(objects):
                     if obj is not None and subject is not None and obj.actor_id == subject.actor_id and (
                         "possessor" in obj.rule
                     ):
@@ -301,7 +306,7 @@ class StatementBuilder:
             not holders or any(self.doc[a.token].pos_ == "PRON" for a in holders)
         ):
             return None
-        stance = "denies" if answerable.kind == "denies" else "asserts"
+        stance: Stance = "denies" if answerable.kind == "denies" else "asserts"
         return Frame(answerable.verb.i, None, holders, [], [], stance, None, "responsibility")
 
     def _pair_fallback(self, objects: list[Arg]) -> list[Arg]:
@@ -330,20 +335,36 @@ class StatementBuilder:
                 )
 
 
-def _prefer_resolved(args: list[Arg], times: set[int] = frozenset()) -> list[Arg]:
+def _or_none(args: list[Arg]) -> list[Arg | None]:
+    """The arguments, or one missing argument: a statement is made with an unknown party too."""
+    return [*args] or [None]
+
+
+def _prefer_resolved(args: list[Arg], times: AbstractSet[int] = frozenset()) -> list[Arg]:
     """Resolved arguments if any, else the first unresolved one that is not a time phrase."""
     resolved = [a for a in args if a.actor_id]
     return resolved or [a for a in args if a.token not in times][:1]
 
 
-@Language.factory("cg_statements", requires=["doc._.cg_predicates", "doc._.cg_mentions"],
-                  assigns=["doc._.cg_statements"])
-def make_statement_builder(nlp: Language, name: str):
-    cues = load_cues()
-    patterns = RolePatterns(load_role_rules(), nlp.vocab)
+class StatementComponent:
+    """``cg_statements``: a StatementBuilder per Doc, with the cues and role patterns built once."""
 
-    def component(doc: Doc) -> Doc:
-        doc._.cg_statements = StatementBuilder(doc, cues, patterns).build()
+    def __init__(self, cues: Cues, patterns: RolePatterns):
+        self.cues = cues
+        self.patterns = patterns
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.cg_statements = StatementBuilder(doc, self.cues, self.patterns).build()
         return doc
 
-    return component
+
+@Language.factory("cg_statements", default_config={"role_rules_path": None},
+                  requires=["doc._.cg_predicates", "doc._.cg_mentions"],
+                  # besides the statements: the provisional actors (and their mentions) of speakers and
+                  # anonymous sources that only a reporting frame reveals
+                  assigns=["doc._.cg_statements", "doc._.cg_actors", "doc._.cg_mentions", "doc._.cg_token_mention"])
+def make_statement_builder(nlp: Language, name: str, role_rules_path: str | None) -> DataComponent:
+    """``role_rules_path``: the role rules (default: the bundled role_patterns.yaml). The cues come from the
+    modality, attribution and light-verb lexicons and syntax_cues.yaml."""
+    return DataComponent(nlp, name, lambda: StatementComponent(
+        load_cues(), RolePatterns(load_role_rules(role_rules_path), nlp.vocab)))

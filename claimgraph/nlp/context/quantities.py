@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import re
 from pathlib import Path
-from typing import Literal
+from typing import Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field
 from spacy.language import Language
@@ -21,6 +21,9 @@ from ...datafiles import load_yaml, package_data_path, validate_record
 from ...errors import DataFileError
 from ...models import Quantity
 from ..annotations import QuantityMention
+from ..component import DataComponent
+
+Bound = Literal["exact", "at_least", "at_most"]
 
 _WORD_NUMBERS = {
     w: i for i, w in enumerate(
@@ -56,7 +59,7 @@ def parse_number(word: str) -> tuple[int, bool] | None:
 class Vague(BaseModel):
     model_config = ConfigDict(extra="forbid")
     value: int
-    bound: Literal["exact", "at_least", "at_most"] = "exact"
+    bound: Bound = "exact"
 
 
 class QuantityLexicon(BaseModel):
@@ -79,7 +82,7 @@ def load_quantity_lexicon(path: str | None = None) -> QuantityLexicon:
     data = load_yaml(file)
     if not isinstance(data, dict) or not isinstance(data.get("kinds"), dict):
         raise DataFileError(file, "expected a mapping with a 'kinds' mapping")
-    return validate_record(QuantityLexicon, data, file, "quantity lexicon")  # type: ignore[return-value]
+    return validate_record(QuantityLexicon, data, file, "quantity lexicon")
 
 
 class QuantityTagger:
@@ -123,7 +126,7 @@ class QuantityTagger:
         # "one" is as often a pronoun ("one must be mindful") as a number
         return token.lower_ != "one" or token.dep_ == "nummod"
 
-    def _value(self, tokens: list[Token]) -> tuple[int, bool, str] | None:
+    def _value(self, tokens: list[Token]) -> tuple[int, bool, Bound] | None:
         first = tokens[0].lower_
         if first in self.lexicon.vague:
             vague = self.lexicon.vague[first]
@@ -168,7 +171,7 @@ class QuantityTagger:
         if bound_kind == "about":
             approximate = True
         elif bound_kind is not None:
-            bound = bound_kind
+            bound = cast(Bound, bound_kind)
             approximate = approximate or bound_kind == "at_most" and doc[span_start].lower_ in ("nearly", "almost")
         span_end = max(end, noun.i + 1) if noun is not None else end
         kind = self.cues[self._cue_word(cue)] if cue is not None else "count"
@@ -305,8 +308,9 @@ def quantities_for_tokens(doc: Doc, head_token_index: int) -> list[QuantityMenti
     default_config={"lexicon_path": None},
     assigns=["doc._.cg_quantities"],
 )
-def make_quantity_tagger(nlp: Language, name: str, lexicon_path: str | None) -> QuantityTagger:
-    return QuantityTagger(load_quantity_lexicon(lexicon_path))
+def make_quantity_tagger(nlp: Language, name: str, lexicon_path: str | None) -> DataComponent:
+    """``lexicon_path``: the quantity cue file (default: the bundled quantities.yaml)."""
+    return DataComponent(nlp, name, lambda: QuantityTagger(load_quantity_lexicon(lexicon_path)))
 
 
 __all__ = ["parse_number", "quantities_for_tokens", "QuantityTagger", "load_quantity_lexicon", "QuantityLexicon"]

@@ -28,6 +28,7 @@ from ...datafiles import LINE_KEY, load_yaml, package_data_path, validate_record
 from ...errors import DataFileError
 from ...models import TimeExpression
 from ..annotations import TimeMention
+from ..component import DataComponent
 from .quantities import parse_number
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -105,9 +106,9 @@ def load_time_lexicon(path: str | None = None) -> TimeLexicon:
     preps = data.get("prepositions") or {}
     # Validated on their own so an error points at the prepositions' line rather than the whole file.
     line = preps.get(LINE_KEY) if isinstance(preps, dict) else None
-    record = {"prepositions": preps, "expressions": [], LINE_KEY: line}
+    record: dict[str, Any] = {"prepositions": preps, "expressions": [], LINE_KEY: line}
     checked = validate_record(TimeLexicon, record, file, "prepositions")
-    return TimeLexicon(prepositions=checked.prepositions, expressions=rules)  # type: ignore[attr-defined]
+    return TimeLexicon(prepositions=checked.prepositions, expressions=rules)
 
 
 def _add_months(date: dt.date, months: int) -> dt.date:
@@ -143,6 +144,7 @@ def interval_for_rule(rule: TimeRule, words: list[str], date: dt.date | None) ->
         year = next((int(w) for w in words if re.fullmatch(r"\d{4}", w)), None)
         if year is None:
             return base
+        end: dt.date | None
         start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
         if rule.relation == "since":
             end = date if date and date > start else None
@@ -389,8 +391,9 @@ def _number_windows(doc: Doc, reach: int = 5) -> list[Span]:
     default_config={"lexicon_path": None},
     assigns=["doc._.cg_times"],
 )
-def make_time_tagger(nlp: Language, name: str, lexicon_path: str | None) -> TimeTagger:
-    return TimeTagger(nlp, load_time_lexicon(lexicon_path))
+def make_time_tagger(nlp: Language, name: str, lexicon_path: str | None) -> DataComponent:
+    """``lexicon_path``: the time-expression file (default: the bundled time_expressions.yaml)."""
+    return DataComponent(nlp, name, lambda: TimeTagger(nlp, load_time_lexicon(lexicon_path)))
 
 
 # ---------------------------------------------------------------------------------------------------------------
