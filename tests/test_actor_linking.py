@@ -358,3 +358,17 @@ def test_the_ruler_skips_actors_founded_after_the_document_date(tmp_path):
         doc = nlp.make_doc("The Coalition met.")
         doc._.cg_doc_date = date
         assert linked(nlp(doc)) == expected
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("text, linked_who", [
+    ("The police arrested two men. WHO attacked the mayor?", False),  # a question's wh-word
+    ("The men WHO attacked the mayor fled.", False),  # a relative pronoun after a noun
+    ("WHO officials said the doctors will help.", True),
+    ("Doctors from WHO arrived in the town.", True),
+])
+def test_an_acronym_that_is_a_wh_word_is_not_the_organisation_when_read_as_one(extractor, text, linked_who):
+    from claimgraph.models import Document
+
+    result = extractor.extract(Document(id="t", text=text))
+    assert any(m.text == "WHO" and m.actor for m in result.mentions) is linked_who
