@@ -28,11 +28,22 @@ def main() -> int:
     parser.add_argument("--documents", type=int, default=200)
     parser.add_argument("--seed", type=int, default=10)
     parser.add_argument("--write-docs", action="store_true")
+    parser.add_argument("--out", type=Path, help="Write the summary as JSON here after each point.")
+    parser.add_argument("--from-json", type=Path, help="Render a summary written by --out instead of running.")
     args = parser.parse_args()
     from tests.crash_runs import crash_points
 
-    with tempfile.TemporaryDirectory(prefix="claimgraph-crash-") as folder:
-        summary = crash_points(Path(folder), args.points, args.documents, fake=False, seed=args.seed)
+    def save(summary: dict) -> None:
+        if args.out:
+            args.out.write_text(json.dumps(summary, indent=2))
+
+    if args.from_json:
+        summary = json.loads(args.from_json.read_text())
+    else:
+        with tempfile.TemporaryDirectory(prefix="claimgraph-crash-") as folder:
+            summary = crash_points(Path(folder), args.points, args.documents, fake=False, seed=args.seed,
+                                   on_point=save)
+        save(summary)
     print(json.dumps(summary, indent=2))
     rows = summary["points"]
     good = sum(1 for r in rows if r["converged"] and not r["integrity_problems"])
@@ -45,7 +56,9 @@ def main() -> int:
              f"({summary['reference_documents']} documents, {summary['reference_seconds']} s).", "",
              f"Command: `{command}`", "",
              f"Machine: {platform.machine()}, {os.cpu_count()} cores shared with other engineers' work (loaded), niced.",
-             "", f"**{good} of {len(rows)} points** sound and converged.", "",
+             "", f"**{good} of {len(rows)} points** sound and converged"
+             + (f" (of {args.points} planned; the rest did not run in the session's time)" if len(rows) < args.points
+                else "") + ".", "",
              "| point | kill after | stored at kill | integrity | converged |", "|---:|---:|---:|---|---|"]
     lines += [f"| {r['point']} | {r['kill_after']} | {r['stored_at_kill']} | "
               f"{'ok' if not r['integrity_problems'] else '; '.join(r['integrity_problems'])[:80]} | "

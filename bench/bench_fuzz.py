@@ -53,7 +53,8 @@ def run_target(name: str, strategy, target, examples: int, seed: int) -> dict:  
             "engine": "hypothesis", "first_crashes": crashes}
 
 
-def run_random(name: str, make, target, examples: int, seed: int, batch: int = 1, progress=None) -> dict:  # noqa: ANN001
+def run_random(name: str, make, target, examples: int, seed: int, batch: int = 1, progress=None,  # noqa: ANN001
+               max_seconds: float = 0) -> dict:
     """The same property on inputs from tests/fuzzing.py's plain random generators (RANDOM_INPUTS): the long run's
     engine, about a hundred times cheaper per example than hypothesis's generation. ``batch`` examples go to the
     target at once (the extractor takes a list)."""
@@ -64,6 +65,8 @@ def run_random(name: str, make, target, examples: int, seed: int, batch: int = 1
     crashes: list[dict] = []
     started = last = time.monotonic()
     while counts["examples"] < examples:
+        if max_seconds and time.monotonic() - started > max_seconds:  # the time slice is up: stopped early
+            break
         if progress is not None and time.monotonic() - last > 60:  # a long run stopped early keeps its count
             last = time.monotonic()
             progress({"entry_point": name, "examples": counts["examples"], "crashes": counts["crashes"],
@@ -82,7 +85,7 @@ def run_random(name: str, make, target, examples: int, seed: int, batch: int = 1
     seconds = time.monotonic() - started
     return {"entry_point": name, "examples": counts["examples"], "crashes": counts["crashes"],
             "seconds": round(seconds, 1), "examples_per_s": round(counts["examples"] / seconds, 1) if seconds else 0,
-            "engine": "random", "first_crashes": crashes}
+            "engine": "random", "first_crashes": crashes, "partial": counts["examples"] < examples}
 
 
 def markdown(results: list[dict], command: str) -> str:
@@ -113,6 +116,7 @@ def main() -> int:
     parser.add_argument("--extract", action="store_true", help="Extractor.extract_each.")
     parser.add_argument("--only", default="", help="Comma-separated entry points (default: all selected).")
     parser.add_argument("--seed", type=int, default=10)
+    parser.add_argument("--max-seconds", type=float, default=0, help="Stop each entry point after this long.")
     parser.add_argument("--engine", choices=["random", "hypothesis"], default="random",
                         help="random: tests/fuzzing.py's plain generators (fast); hypothesis: its strategies.")
     parser.add_argument("--out", type=Path, help="Write the results as JSON here.")
@@ -146,7 +150,7 @@ def main() -> int:
                     args.out.write_text(json.dumps({"command": command, "results": [*results, partial]}, indent=2))
 
             if args.engine == "random":
-                result = run_random(name, make, target, args.examples, args.seed, batch, progress)
+                result = run_random(name, make, target, args.examples, args.seed, batch, progress, args.max_seconds)
             else:
                 result = run_target(name, strategy, target, args.examples, args.seed)
             print(json.dumps({k: v for k, v in result.items() if k != "first_crashes"}), flush=True)

@@ -1,11 +1,12 @@
 """The predicate, attribution, modality and light-verb lexicons, loaded from ``claimgraph/data/lexicon``.
 
-The bundled files (``predicates_*.yaml``, ``attribution.yaml``, ``modality.yaml``, ``light_verbs.yaml``) are
+The bundled files (``predicates_*.yaml``, ``attribution.yaml``, ``modality.yaml``, ``light_verbs.yaml``,
+``party_gates.yaml``) are
 read in name order, then the user's overlay files:
 those named in the ``CLAIMGRAPH_LEXICON`` environment variable (paths separated by ``os.pathsep``; a
 directory stands for its ``*.yaml`` files), then those passed to :func:`load_lexicon`. Every file has the
 same shape - a mapping whose keys are sections (``entries``, ``reporting``, ``nominal``, ``prepositional``,
-``anonymous_sources``, ``cues``, ``light_verbs``) plus ``remove`` (a list of ids to drop).
+``anonymous_sources``, ``cues``, ``light_verbs``, ``party_gates``) plus ``remove`` (a list of ids to drop).
 In an overlay, an entry whose id already exists in the same section replaces it. Everything is validated
 against the ontology (event types, modes, contexts, stances, actor types); errors name file and line.
 See docs/lexicons.md.
@@ -61,6 +62,10 @@ class Constraints(_Entry):
     with_head: list[str] | None = None  # the head's lemma (through one preposition)
     without_child: list[str] | None = None
     without_head: list[str] | None = None
+    without_dep: list[str] | None = None  # no child with one of these dependency labels ("demonstrated *the unity*")
+    # the trigger's own dependency label is one of these: relational nouns ("ally", "proxy") name an event only
+    # when predicated ("X became an *ally* of Y"), not when they refer ("our partners")
+    as_dep: list[str] | None = None
 
     _words = field_validator(
         "with_child", "with_dobj", "with_prt", "with_head", "without_child", "without_head"
@@ -70,7 +75,7 @@ class Constraints(_Entry):
         """How constrained the entry is; among entries matching one token the most specific wins."""
         return (
             2 * bool(self.with_dobj) + 2 * bool(self.with_prt) + bool(self.with_child)
-            + bool(self.with_dep) + bool(self.with_head)
+            + bool(self.with_dep) + bool(self.with_head) + bool(self.as_dep)
         )
 
 
@@ -96,7 +101,12 @@ class PredicateEntry(Constraints):
     secondary_object: bool = False
     negative: bool = False
     reverse_roles: bool = False  # the grammatical subject is the event's object ("host": the host receives the visit)
+    # False: the direct object is what is talked about, never a party ("discussed the budget", "discussed Aleppo")
+    direct_object: bool = True
     examples: list[str] = Field(min_length=1)
+    # Sentences in which this entry must not fire: the everyday senses, idioms and names its constraints exclude
+    # (each is a test case, like the examples).
+    counterexamples: list[str] = Field(default_factory=list)
 
     _lemmas = field_validator("lemmas", "object_preps", "subject_preps")(classmethod(lambda cls, v: _check_words(v)))
 
@@ -216,6 +226,20 @@ class LightVerb(_Entry):
     _lemmas = field_validator("lemmas")(classmethod(lambda cls, v: _check_words(v)))
 
 
+class PartyGate(_Entry):
+    """An argument-type constraint: a statement of one of ``events`` needs a party (subject or object) of one of
+    ``types`` - "help the neighbours", "a woman telephoned the police", "the lawyer asked the agent" are everyday
+    senses, not political events. Read by claimgraph/nlp/claims/gates.py."""
+
+    id: str = Field(min_length=1)
+    events: list[EventType] = Field(min_length=1)
+    types: list[ActorType] = Field(min_length=1)
+    # a person of the knowledge base (not a provisional name) counts: notable people act for their office
+    known_persons: bool = True
+    examples: list[str] = Field(min_length=1)
+    counterexamples: list[str] = Field(default_factory=list)
+
+
 # section name -> (model, label used in error messages)
 SECTIONS: dict[str, tuple[type[BaseModel], str]] = {
     "entries": (PredicateEntry, "predicate entry"),
@@ -225,6 +249,7 @@ SECTIONS: dict[str, tuple[type[BaseModel], str]] = {
     "anonymous_sources": (AnonymousSource, "anonymous source"),
     "cues": (ModalityCue, "modality cue"),
     "light_verbs": (LightVerb, "light verb"),
+    "party_gates": (PartyGate, "party gate"),
 }
 # Sections whose ids share one namespace, because they all become PredicateMatch.entry_id values.
 _MATCH_SECTIONS = ("entries", "reporting", "nominal", "prepositional")
@@ -248,6 +273,7 @@ class Lexicon:
     cues: list[ModalityCue]
     light_verbs: list[LightVerb]
     files: list[str]
+    party_gates: list[PartyGate] = field(default_factory=list)
     origins: dict[tuple[str, str], Origin] = field(default_factory=dict)  # (section, id) -> where it was defined
     predicates_by_lemma: dict[tuple[str, str], list[PredicateEntry]] = field(default_factory=dict)
     reporting_by_lemma: dict[str, list[ReportingEntry]] = field(default_factory=dict)
@@ -266,6 +292,10 @@ class Lexicon:
             for lemma in source.lemmas:
                 self.anonymous_by_lemma.setdefault(lemma, source)
 
+    def party_gate(self, event: str) -> PartyGate | None:
+        """The argument-type constraint on statements of ``event``, if any (the first file's that names it)."""
+        return next((g for g in self.party_gates if event in g.events), None)
+
     def predicate(self, entry_id: str) -> PredicateEntry | None:
         return next((e for e in self.predicates if e.id == entry_id), None)
 
@@ -282,7 +312,7 @@ def _index(entries: Sequence[Any], index: dict[str, list[Any]]) -> None:
 
 
 # Other components keep their own data files in the same directory; only these belong to this loader.
-BUNDLED_PATTERNS = ("predicates_*.yaml", "attribution.yaml", "modality.yaml", "light_verbs.yaml")
+BUNDLED_PATTERNS = ("predicates_*.yaml", "attribution.yaml", "modality.yaml", "light_verbs.yaml", "party_gates.yaml")
 
 
 def bundled_files() -> list[Path]:
@@ -354,6 +384,7 @@ def build_lexicon(base: Sequence[Path], overlays: Sequence[Path], ontology: Onto
         anonymous_sources=[m for m, _ in records["anonymous_sources"].values()],  # type: ignore[misc]
         cues=[m for m, _ in records["cues"].values()],  # type: ignore[misc]
         light_verbs=[m for m, _ in records["light_verbs"].values()],  # type: ignore[misc]
+        party_gates=[m for m, _ in records["party_gates"].values()],  # type: ignore[misc]
         files=[str(p) for p in [*base, *overlays]],
         origins={(name, i): o for name, recs in records.items() for i, (_, o) in recs.items()},
     )
@@ -399,7 +430,11 @@ def _check_entry(entry: Any, origin: Origin, ontology: Ontology) -> None:
     stance = getattr(entry, "content_stance", None) or getattr(entry, "stance", None)
     if stance is not None and stance not in ontology.stances:
         raise DataFileError(where[0], f"{entry.id!r}: unknown stance {stance!r}", where[1])
+    for gated in getattr(entry, "events", None) or []:
+        if gated not in ontology.events:
+            raise DataFileError(where[0], f"{entry.id!r}: unknown PLOVER event {gated!r}", where[1])
     types = [getattr(entry, "actor_type", None)] + [m.actor_type for m in getattr(entry, "modifiers", [])]
+    types += list(getattr(entry, "types", None) or [])
     for actor_type in filter(None, types):
         if actor_type not in ontology.actor_types:
             raise DataFileError(where[0], f"{entry.id!r}: unknown actor type {actor_type!r}", where[1])
@@ -415,7 +450,7 @@ def _line_of_key(path: Path, key: str) -> int | None:
 
 __all__ = [
     "ENV_VAR", "Lexicon", "PredicateEntry", "ReportingEntry", "NominalFrame", "PrepositionalFrame",
-    "AnonymousSource", "SourceModifier", "ModalityCue", "LightVerb", "CUE_PLACES", "NOUN_OBJECT_PREPS", "ReportingFrame",
-    "Constraints", "Origin",
+    "AnonymousSource", "SourceModifier", "ModalityCue", "LightVerb", "PartyGate", "CUE_PLACES", "NOUN_OBJECT_PREPS",
+    "ReportingFrame", "Constraints", "Origin",
     "load_lexicon", "build_lexicon", "bundled_files", "env_files",
 ]

@@ -16,7 +16,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 TESTS = Path(__file__).resolve().parent
 
@@ -104,7 +104,8 @@ def run_to_end(command: Sequence[str], timeout: float = 600) -> int:
                           timeout=timeout).returncode
 
 
-def crash_points(folder: Path, points: int, documents: int, fake: bool, seed: int = 10) -> dict:
+def crash_points(folder: Path, points: int, documents: int, fake: bool, seed: int = 10,
+                 on_point: Callable[[dict], None] | None = None) -> dict:
     """Kill an ingest at ``points`` random document counts, check the store, resume it; compare each resumed
     store with an uninterrupted one. A summary with one row per point."""
     corpus = folder / "corpus.jsonl"
@@ -115,7 +116,9 @@ def crash_points(folder: Path, points: int, documents: int, fake: bool, seed: in
     reference_seconds = time.monotonic() - started
     reference = snapshot(reference_db)
     rng = random.Random(seed)
-    rows = []
+    rows: list[dict] = []
+    summary = {"documents": documents, "reference_documents": len(reference),
+               "reference_seconds": round(reference_seconds, 1), "points": rows}
     for point in range(points):
         db = folder / f"killed-{point}.db"
         target = rng.randrange(1, documents)
@@ -124,5 +127,6 @@ def crash_points(folder: Path, points: int, documents: int, fake: bool, seed: in
         run_to_end(ingest_command(corpus, db, fake))
         rows.append({"point": point, "kill_after": target, "stored_at_kill": at_kill, "integrity_problems": problems,
                      "converged": snapshot(db) == reference})
-    return {"documents": documents, "reference_documents": len(reference),
-            "reference_seconds": round(reference_seconds, 1), "points": rows}
+        if on_point is not None:
+            on_point(summary)
+    return summary

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
@@ -132,32 +131,16 @@ def test_ruler_fuzzy_matches_transliterations_before_ner(blank_nlp):
     assert rules == {"JEM": "fuzzy", "TTP": "fuzzy"}
 
 
-def test_ruler_builds_fast_with_thousands_of_names(tmp_path):
+def test_ruler_finds_names_among_thousands(tmp_path):
+    # Correctness at scale only: how fast the ruler builds and runs is measured by bench/, never by a timed test.
     actors = [{"id": f"G{n}", "name": f"Brigade of the {w} {n}", "type": "armed_group",
                "aliases": [f"{w}-e-Group-{n}", f"al-{w} Front {n}"], "exact_aliases": [f"GX{n}"]}
               for n, w in enumerate(["Northern", "Southern", "Eastern", "Western"] * 750)]
     kb_file = tmp_path / "big.yaml"
     kb_file.write_text(yaml.safe_dump({"actors": actors}), encoding="utf-8")
     nlp = actor_pipeline(kb_file, base=None)
-    kb = nlp.get_pipe("cg_actor_ruler").kb
-    # Time the ruler's own build (phrase tables and name index), not the YAML loading of the KB.
-    from claimgraph.nlp.actors import names as actor_names, ruler as actor_ruler
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(actor_ruler, "get_knowledge_base", lambda paths, **_: kb)
-        mp.setattr(actor_names, "_INDEXES", {})
-        started = time.perf_counter()
-        actor_ruler.ActorRuler(nlp, [str(kb_file)])
-        assert time.perf_counter() - started < 3.0
     doc = nlp("Yesterday the Southern-e-Group-1001 and GX7 clashed with al-Eastern Front 2.")
     assert [e.ent_id_ for e in doc.ents] == ["G1001", "G7", "G2"]
-    text = "Yesterday the Southern-e-Group-1001 and GX7 clashed with al-Eastern Front 2. " * 20
-    docs = [nlp.make_doc(text) for _ in range(10)]
-    ruler = nlp.get_pipe("cg_actor_ruler")
-    started = time.perf_counter()
-    for doc in docs:
-        ruler(doc)
-    assert (time.perf_counter() - started) / 10 < 0.05
 
 
 # ---- the linker without a parser ------------------------------------------------------------------------------
@@ -358,3 +341,17 @@ def test_the_ruler_skips_actors_founded_after_the_document_date(tmp_path):
         doc = nlp.make_doc("The Coalition met.")
         doc._.cg_doc_date = date
         assert linked(nlp(doc)) == expected
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("text, linked_who", [
+    ("The police arrested two men. WHO attacked the mayor?", False),  # a question's wh-word
+    ("The men WHO attacked the mayor fled.", False),  # a relative pronoun after a noun
+    ("WHO officials said the doctors will help.", True),
+    ("Doctors from WHO arrived in the town.", True),
+])
+def test_an_acronym_that_is_a_wh_word_is_not_the_organisation_when_read_as_one(extractor, text, linked_who):
+    from claimgraph.models import Document
+
+    result = extractor.extract(Document(id="t", text=text))
+    assert any(m.text == "WHO" and m.actor for m in result.mentions) is linked_who

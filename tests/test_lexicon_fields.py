@@ -19,7 +19,7 @@ from pydantic import BaseModel
 ROOT = Path(__file__).resolve().parents[1]
 LEXICON_MODULES = ("claimgraph.lexicon", "claimgraph.nlp.actors.lexicons", "claimgraph.nlp.context.time",
                    "claimgraph.nlp.context.quantities", "claimgraph.nlp.claims.role_rules")
-READ_BY_TESTS = {"examples"}  # and every field of an example model (RoleExample)
+READ_BY_TESTS = {"examples", "counterexamples"}  # and every field of an example model (RoleExample)
 
 
 @functools.lru_cache(maxsize=2)

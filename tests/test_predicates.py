@@ -41,6 +41,21 @@ def test_every_predicate_example_matches(nlp, entry_id, sentence):
 
 
 @pytest.mark.parametrize(
+    "entry_id,sentence",
+    [pytest.param(e.id, ex, id=f"{e.id}:not{n}") for e in LEX.predicates for n, ex in enumerate(e.counterexamples)],
+)
+def test_no_predicate_counterexample_matches(nlp, entry_id, sentence):
+    """The everyday senses, idioms and names an entry's gates exclude ("counterexamples" in the lexicon)."""
+    doc = nlp(sentence)
+    found = [(m.entry_id, doc[m.start:m.end].text) for m in doc._.cg_predicates]
+    assert entry_id not in {m.entry_id for m in doc._.cg_predicates}, f"{entry_id} in {found}"
+
+
+def test_there_are_counterexamples():
+    assert sum(len(e.counterexamples) for e in LEX.predicates) >= 20
+
+
+@pytest.mark.parametrize(
     "entry_id,sentence", _cases(LEX.reporting) + _cases(LEX.nominal) + _cases(LEX.prepositional)
 )
 def test_every_attribution_example_matches(nlp, entry_id, sentence):

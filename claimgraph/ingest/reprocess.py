@@ -82,8 +82,20 @@ def reprocess(store: Store, extractor: Extracting, since: dt.date | None = None,
             inflight.append(pk)
             yield document
 
-    for result in extractor.extract_many(documents(), n_process=workers, batch_size=batch_size):
+    # One outcome per document where the extractor gives them (Extractor.extract_each): a document over its time
+    # budget or breaking the pipeline keeps its stored extraction, is reported, and the others go on.
+    each = getattr(extractor, "extract_each", None)
+    outcomes = each(documents(), n_process=workers, batch_size=batch_size) if each is not None else \
+        extractor.extract_many(documents(), n_process=workers, batch_size=batch_size)
+    for result in outcomes:
         pk = inflight.popleft()
+        if isinstance(result, InputError):
+            summary.skipped += 1
+            summary.problems.append(str(result))
+            if on_problem:
+                on_problem(result)
+            tick()
+            continue
         store.replace_result(pk, result, _ancestors(result, kb))
         summary.done += 1
         tick()

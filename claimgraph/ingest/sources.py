@@ -313,7 +313,11 @@ def from_feed(data: bytes, name: str) -> Iterator[Item]:
     """One document per RSS/Atom entry: its content (or summary) as text, its link as url."""
     import feedparser
 
-    parsed = feedparser.parse(_safe_char_refs(data))
+    try:
+        parsed = feedparser.parse(_safe_char_refs(data))
+    except Exception as exc:  # noqa: BLE001  (feedparser breaks on some hostile feeds: KeyError, encoding errors)
+        yield failure(name, exc)
+        return
     if not parsed.entries:
         reason = getattr(parsed, "bozo_exception", None)
         yield InputError(f"{name}: not a readable RSS/Atom feed" + (f" ({reason})" if reason else ""))

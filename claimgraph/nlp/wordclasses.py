@@ -19,6 +19,7 @@ SYNTAX_CLASSES = (
     "object_control", "perform", "doubt", "plan", "role", "member", "carrier", "pair", "part", "naming",
     "reciprocal", "agentive", "responsibility", "responsible", "claiming", "denying", "charge", "confirming",
     "scheduled", "control_adjective", "intention",
+    "partitive",
 )
 
 
@@ -45,6 +46,7 @@ class WordClasses:
     scheduled: frozenset[str]
     control_adjective: frozenset[str]
     intention: frozenset[str]
+    partitive: frozenset[str]
 
 
 def load_syntax_cues(extra: str | None = None) -> WordClasses:

@@ -154,6 +154,8 @@ class ActorRuler:
                 if table.lower and key not in table.case_free and not any(
                         w[:1].isupper() for w in words[start:end]):
                     continue  # "islamic state" in running lower-case text is rarely the name
+                if end - start == 1 and _pronoun_reading(doc[start]):
+                    continue  # "the men WHO attacked", "WHO did it?": the word, not the organisation
                 entry = self.names.choose(table.entries[key], date)
                 if entry is None:
                     continue
@@ -181,6 +183,22 @@ class ActorRuler:
             if actor is None or not self.glue.is_part(doc, span.start, span.end, actor, kind, covered.get):
                 out.append(span)
         return out
+
+
+def _pronoun_reading(token) -> bool:
+    """An all-caps acronym that is also a wh-word, read as one: a relative after a noun ("the men WHO attacked")
+    or the subject of a question ("WHO attacked the mayor?"). Elsewhere ("WHO officials", "doctors from WHO",
+    "WHO is sending doctors") it stays the name."""
+    if token.tag_ not in ("WP", "WDT", "WRB") or not token.is_stop:
+        return False
+    doc = token.doc
+    previous = doc[token.i - 1] if token.i > 0 else None
+    if previous is not None and previous.tag_ in ("NNS", "NNPS", "NN") and token.dep_ in ("nsubj", "nsubjpass"):
+        return True
+    if token.dep_ in ("nsubj", "nsubjpass", "dobj") and (previous is None or previous.is_sent_end or previous.is_punct):
+        sentence_end = next((t for t in doc[token.i:] if t.is_sent_end), doc[-1])
+        return sentence_end.text == "?" or (sentence_end.i > 0 and doc[sentence_end.i].text.endswith("?"))
+    return False
 
 
 def _chain_word(token) -> bool:

@@ -274,7 +274,8 @@ class RoleReader:
             if not any(a.actor_id for a in out):
                 out += [self._arg(t, "verb.object.passive-relative")
                         for t in self.index.tokens("verb.object.passive-relative", head, "object")]
-        direct = self.index.tokens("verb.object.direct", head, "object")
+        # "discussed Aleppo": for some entries the direct object is the topic, never a party
+        direct = self.index.tokens("verb.object.direct", head, "object") if entry.direct_object else []
         # "sign deals with X", "declare war on X": the lexicon's noun (within the trigger's span) is not the
         # counterpart; its prepositions hold it. A noun that is itself an actor ("harbour LeT militants") stays
         # the object.

@@ -28,18 +28,25 @@ from ..context.quantities import quantities_for_tokens
 from ..context.time import time_for_tokens
 from .cues import Cues, load_cues
 from .frames import Frame, build_frames, enclosing_frame, is_reporting
+from .gates import PartyGates, party_gates
 from .quotes import QuotationFrames, quotation_frames
 from .responsibility import Responsibility, responsibility_of
 from .role_rules import RolePatterns, load_role_rules
 from .roles import RoleReader, Roles
 
 
+# Speech acts: when a quotation holds one ("We call on ...", "He stressed the need for ..."), the act itself is
+# asserted by the author (judging protocol), not by the quotation's speaker.
+VERBAL_ACTS = frozenset(("REQUEST", "THREATEN", "ACCUSE", "REJECT"))
+
+
 class StatementBuilder:
     """Builds the statements of one Doc. Short-lived: one per Doc."""
 
-    def __init__(self, doc: Doc, cues: Cues, patterns: RolePatterns):
+    def __init__(self, doc: Doc, cues: Cues, patterns: RolePatterns, gates: PartyGates | None = None):
         self.doc = doc
         self.cues = cues
+        self.gates = gates or party_gates()  # argument-type constraints (party_gates.yaml)
         self.roles = RoleReader(doc, patterns, cues.light)
         self.anon: AnonymousSources = cues.anonymous
         self.out: list[Statement] = []
@@ -200,6 +207,8 @@ class StatementBuilder:
             parent = self.frame_ids.get((outer.trigger, asserter)) if outer else None
             for speaker in speakers:
                 for target in targets:
+                    if not self._parties_allowed(frame.speech_act, speaker, target):
+                        continue
                     s = self.emit(
                         sent, asserter=asserter, stance=stance, subject=speaker, event_type=frame.speech_act,
                         obj=target, trigger=trigger, match=frame.match, rule=f"speech-act:{frame.rule}",
@@ -213,7 +222,9 @@ class StatementBuilder:
         doc = self.doc
         head = doc[match.head]
         roles: Roles = self.roles.roles_for(match, entry)
-        frame = enclosing_frame(frames, match.head) or self.quote_frames.get(head.i)
+        frame = enclosing_frame(frames, match.head)
+        if frame is None and match.event_type not in VERBAL_ACTS:
+            frame = self.quote_frames.get(head.i)  # a speech act in a quotation stays the author's to report
         times = self.time_tokens
         subjects, objects = _prefer_resolved(roles.subjects, times), _prefer_resolved(roles.objects, times)
         if frame is not None and frame.target_is_subject and frame.targets and not any(a.actor_id for a in subjects):
@@ -267,6 +278,8 @@ class StatementBuilder:
                     ):
                         # "the Taliban attacked their posts": an owner that is the attacker is a misread pronoun
                         obj = Arg(obj.token, None, obj.text, obj.rule, obj.confidence)
+                    if not self._parties_allowed(event_type, subject, obj):
+                        continue
                     confidence = conf * 0.9
                     for arg in (subject, obj):
                         if arg is not None and arg.actor_id:
@@ -308,6 +321,10 @@ class StatementBuilder:
             return None
         stance: Stance = "denies" if answerable.kind == "denies" else "asserts"
         return Frame(answerable.verb.i, None, holders, [], [], stance, None, "responsibility")
+
+    def _parties_allowed(self, event_type: str, subject: Arg | None, obj: Arg | None) -> bool:
+        return self.gates.allows(self.doc, event_type, (subject.actor_id if subject else None,
+                                                        obj.actor_id if obj else None))
 
     def _pair_fallback(self, objects: list[Arg]) -> list[Arg]:
         """"between the two" / "both": the two parties of the previous statement."""

@@ -10,16 +10,18 @@ and emits one :class:`~claimgraph.nlp.annotations.PredicateMatch` per trigger to
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from ...lexicon import Constraints, Lexicon, PredicateEntry, ReportingFrame, load_lexicon
-from ..annotations import PredicateMatch
+from ..annotations import PredicateMatch, mention_at
 from ..component import DataComponent
 from ..syntax import hyphen_joined, lemma_candidates, token_pos
+from ..wordclasses import word_classes
 
 REPORT = "REPORT"  # event_type of a reporting frame whose speech act is not itself a PLOVER event
 
@@ -66,9 +68,30 @@ def _heads(token: Token) -> list[Token]:
     return out
 
 
+def _own_dep_is(token: Token, labels: list[str]) -> bool:
+    """The token's dependency label is one of ``labels``; "pobj:as" also names the preposition it hangs on."""
+    for label in labels:
+        dep, _, word = label.partition(":")
+        if token.dep_ == dep and (not word or token.head.lower_ == word):
+            return True
+    return False
+
+
+def _partitive_objects(objects: list[Token]) -> list[Token]:
+    """"held a *round* of talks", "launched a *wave* of attacks": the noun of the "of" phrase."""
+    partitive = word_classes().partitive
+    return [g for o in objects if o.lemma_.lower() in partitive
+            for p in o.children if p.dep_ == "prep" and p.lower_ == "of"
+            for g in p.children if g.dep_ == "pobj"]
+
+
 def check_constraints(token: Token, c: Constraints) -> list[Token] | None:
     """The tokens that satisfied ``c`` on ``token`` (possibly empty), or None when a constraint fails."""
     used: list[Token] = []
+    if c.as_dep and not _own_dep_is(token, c.as_dep):
+        return None
+    if c.without_dep and any(k.dep_ in c.without_dep for k in token.children):
+        return None
     if c.with_child or c.without_child:
         kids = _extended_children(token)
         if c.without_child and any(_words(k) & set(c.without_child) for k in kids):
@@ -85,6 +108,7 @@ def check_constraints(token: Token, c: Constraints) -> list[Token] | None:
         objects += [g for o in objects for g in o.children if g.dep_ in ("appos", "conj")]
         # ... or as a small clause: "declared [the brigade a terrorist organisation]" (ccomp noun)
         objects += [k for k in token.children if k.dep_ in ("ccomp", "xcomp", "oprd") and k.pos_ in ("NOUN", "PROPN")]
+        objects += _partitive_objects(objects)
         hit = next((k for k in objects if _words(k) & wanted), None)
         if hit is None and token.dep_ in ("relcl", "acl") and _words(token.head) & wanted:
             hit = token.head  # "the deal signed last week"
@@ -112,16 +136,30 @@ def check_constraints(token: Token, c: Constraints) -> list[Token] | None:
     return used
 
 
-def _best(token: Token, entries: Sequence[Any]) -> tuple[Any, list[Token]] | None:
-    """The most specific entry whose constraints hold (ties: lexicon order)."""
+def _best(token: Token, entries: Sequence[Any],
+          holds: Callable[[Any, list[Token]], bool] | None = None) -> tuple[Any, list[Token]] | None:
+    """The most specific entry whose constraints (and ``holds``, if given) hold (ties: lexicon order)."""
     best: tuple[Any, list[Token]] | None = None
     for entry in entries:
         used = check_constraints(token, entry)
-        if used is None:
+        if used is None or (holds is not None and not holds(entry, used)):
             continue
         if best is None or entry.specificity() > best[0].specificity():
             best = (entry, used)
     return best
+
+
+@functools.lru_cache(maxsize=4096)
+def _exclusions_of(without_child: tuple[str, ...], without_head: tuple[str, ...],
+                   without_dep: tuple[str, ...]) -> Constraints:
+    return Constraints(without_child=list(without_child) or None, without_head=list(without_head) or None,
+                       without_dep=list(without_dep) or None)
+
+
+def _exclusions(entry: Constraints) -> Constraints:
+    """Only the gates of ``entry`` that exclude a sense (its without_* constraints)."""
+    return _exclusions_of(tuple(entry.without_child or ()), tuple(entry.without_head or ()),
+                          tuple(entry.without_dep or ()))
 
 
 def _unique(entries: Sequence[Any]) -> list[Any]:
@@ -173,7 +211,9 @@ class PredicateMatcher:
         lemmas = lemma_candidates(token)
         lex = self.lexicon
         entries = [e for w in lemmas for e in lex.predicates_by_lemma.get((w, pos or ""), [])] if pos else []
-        best = _best(token, _unique(entries)) if entries else None
+        if pos == "noun" and mention_at(token.doc, token.i) is not None:
+            entries = []  # part of a name or description: "the global coalition", "our Coalition partners"
+        best = _best(token, _unique(entries), self._nouns_keep_their_sense) if entries else None
         frame: ReportingFrame | None = None
         if pos == "verb":
             found = _best(token, _unique([e for w in lemmas for e in lex.reporting_by_lemma.get(w, [])]))
@@ -191,6 +231,23 @@ class PredicateMatcher:
         if frame is not None and best[0].with_dobj and frame.speech_act is None:
             frame = None  # "declared war": the object is an event noun, not a reported proposition
         return _Candidate(token, best[0], best[1], frame, pos=best[0].pos)
+
+    def _nouns_keep_their_sense(self, entry: PredicateEntry, used: list[Token]) -> bool:
+        """A verb that holds through its event noun ("conducted *operations*") does not hold where every reading
+        of that noun as the same event is excluded by its own gates (without_child, without_head, without_dep):
+        "conducted maritime security operations" is no attack, because assault.noun excludes security
+        operations. A reading that merely lacks what it requires ("conducted ten airstrikes" has no "air")
+        excludes nothing."""
+        if not entry.with_dobj:
+            return True
+        for noun in used:
+            if token_pos(noun) != "noun":
+                continue
+            readings = _unique([e for w in lemma_candidates(noun)
+                                for e in self.lexicon.predicates_by_lemma.get((w, "noun"), []) if e.event == entry.event])
+            if readings and all(check_constraints(noun, _exclusions(e)) is None for e in readings):
+                return False
+        return True
 
     def _prepositional(self, token: Token, lemmas: list[str]) -> tuple[Any, list[Token]] | None:
         return _best(token, _unique([e for w in lemmas for e in self.lexicon.prepositional_by_lemma.get(w, [])]))
