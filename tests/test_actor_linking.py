@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
@@ -132,32 +131,16 @@ def test_ruler_fuzzy_matches_transliterations_before_ner(blank_nlp):
     assert rules == {"JEM": "fuzzy", "TTP": "fuzzy"}
 
 
-def test_ruler_builds_fast_with_thousands_of_names(tmp_path):
+def test_ruler_finds_names_among_thousands(tmp_path):
+    # Correctness at scale only: how fast the ruler builds and runs is measured by bench/, never by a timed test.
     actors = [{"id": f"G{n}", "name": f"Brigade of the {w} {n}", "type": "armed_group",
                "aliases": [f"{w}-e-Group-{n}", f"al-{w} Front {n}"], "exact_aliases": [f"GX{n}"]}
               for n, w in enumerate(["Northern", "Southern", "Eastern", "Western"] * 750)]
     kb_file = tmp_path / "big.yaml"
     kb_file.write_text(yaml.safe_dump({"actors": actors}), encoding="utf-8")
     nlp = actor_pipeline(kb_file, base=None)
-    kb = nlp.get_pipe("cg_actor_ruler").kb
-    # Time the ruler's own build (phrase tables and name index), not the YAML loading of the KB.
-    from claimgraph.nlp.actors import names as actor_names, ruler as actor_ruler
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(actor_ruler, "get_knowledge_base", lambda paths, **_: kb)
-        mp.setattr(actor_names, "_INDEXES", {})
-        started = time.perf_counter()
-        actor_ruler.ActorRuler(nlp, [str(kb_file)])
-        assert time.perf_counter() - started < 3.0
     doc = nlp("Yesterday the Southern-e-Group-1001 and GX7 clashed with al-Eastern Front 2.")
     assert [e.ent_id_ for e in doc.ents] == ["G1001", "G7", "G2"]
-    text = "Yesterday the Southern-e-Group-1001 and GX7 clashed with al-Eastern Front 2. " * 20
-    docs = [nlp.make_doc(text) for _ in range(10)]
-    ruler = nlp.get_pipe("cg_actor_ruler")
-    started = time.perf_counter()
-    for doc in docs:
-        ruler(doc)
-    assert (time.perf_counter() - started) / 10 < 0.05
 
 
 # ---- the linker without a parser ------------------------------------------------------------------------------

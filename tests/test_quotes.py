@@ -97,3 +97,14 @@ def test_every_sentence_of_a_quotation_keeps_its_speaker(extractor):
     assert by_trigger["attacked"].asserter == by_trigger["kidnapped"].asserter == "X-TOMAS-VARGA"
     assert by_trigger["kidnapped"].rule.endswith("/frame:quote")
     assert by_trigger["ambushed"].asserter == "author"  # outside the quotation: the article's own voice
+
+
+@pytest.mark.e2e
+def test_a_speech_act_in_a_quotation_stays_the_authors_and_stress_the_need_is_a_request(extractor):
+    text = ("Tomas Varga said: \u201cThe Kestrel Brigade attacked our base at dawn. "
+            "Foreign Minister Lena Orsk stressed the need for a lasting ceasefire in Ostrova.\u201d\n")
+    result = extractor.extract(Document(id="t", text=text))
+    request = next(s for s in result.statements if s.event_type == "REQUEST")
+    assert (request.asserter, request.subject) == ("author", "X-LENA-ORSK")
+    attack = next(s for s in result.statements if s.event_type == "ASSAULT")
+    assert attack.asserter == "X-TOMAS-VARGA"

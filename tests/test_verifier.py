@@ -5,7 +5,6 @@ confidences: extraction changes all the time, and the bundled model with it."""
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 import spacy
@@ -68,10 +67,9 @@ def test_scores_are_probabilities_that_follow_the_weights():
     assert scores == sorted(scores) and scores[0] == 0.0 and scores[-1] == 1.0
 
 
-def test_the_bundled_model_loads_fast_and_is_versioned():
-    start = time.perf_counter()
+def test_the_bundled_model_is_small_and_versioned():
+    # Its load time is measured by bench/, never by a timed test; a small file keeps it well under a second.
     m = load_model()
-    assert time.perf_counter() - start < 0.5
     assert m.feature_schema == FEATURE_SCHEMA and m.weights and 0 < m.threshold < 1
     assert {"scikit-learn", "spacy", "numpy"} <= set(m.trained["versions"])
     assert BUNDLED_MODEL.stat().st_size < 200_000

@@ -268,7 +268,10 @@ def ingest_ray(inputs: list[str], store_spec: str, kb_paths: tuple[str, ...] = (
         cause = _root_cause(exc)
         if isinstance(cause, ClaimgraphError):
             raise type(cause)(str(cause)) from exc
-        raise PipelineError(f"the Ray run failed: {type(cause).__name__}: {cause}".splitlines()[0]) from exc
+        # Ray's wrappers may end in an empty SystemException; its outer message ends with the actor's error.
+        reason = (f"{type(cause).__name__}: {cause}" if str(cause).strip()
+                  else str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__)
+        raise PipelineError(f"the Ray run failed: {reason.splitlines()[0]}") from exc
     finally:
         if timing.started_cluster:
             ray.shutdown()

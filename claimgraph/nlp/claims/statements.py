@@ -35,6 +35,11 @@ from .role_rules import RolePatterns, load_role_rules
 from .roles import RoleReader, Roles
 
 
+# Speech acts: when a quotation holds one ("We call on ...", "He stressed the need for ..."), the act itself is
+# asserted by the author (judging protocol), not by the quotation's speaker.
+VERBAL_ACTS = frozenset(("REQUEST", "THREATEN", "ACCUSE", "REJECT"))
+
+
 class StatementBuilder:
     """Builds the statements of one Doc. Short-lived: one per Doc."""
 
@@ -217,7 +222,9 @@ class StatementBuilder:
         doc = self.doc
         head = doc[match.head]
         roles: Roles = self.roles.roles_for(match, entry)
-        frame = enclosing_frame(frames, match.head) or self.quote_frames.get(head.i)
+        frame = enclosing_frame(frames, match.head)
+        if frame is None and match.event_type not in VERBAL_ACTS:
+            frame = self.quote_frames.get(head.i)  # a speech act in a quotation stays the author's to report
         times = self.time_tokens
         subjects, objects = _prefer_resolved(roles.subjects, times), _prefer_resolved(roles.objects, times)
         if frame is not None and frame.target_is_subject and frame.targets and not any(a.actor_id for a in subjects):
