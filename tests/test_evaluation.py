@@ -367,11 +367,14 @@ def test_missing_folder_is_an_error(tmp_path):
 # 0.026; PentaClass acc 0.773, macro-F1 0.725, source/target overlap F1 0.716/0.589; re3d FightingAgainst 0.095,
 # AlliesOf 0.385, CommWith 0.491, linking 0.790/0.289; wikievents Attacker 0.211, Target/Victim 0.222,
 # Communicator (lenient) 0.335; muc4 perpetrator organisation F1 0.143.
+# Lowered on 2026-12-03 after measuring each landing (issue 14): re3d AlliesOf 0.370 -> 0.296 on these 20 documents
+# when quotations kept their speaker (one of 10 gold relations, "We will continue to support ...", lost its "We"),
+# muc4 perpetrator F1 0.125 -> 0.118 (one more false organisation); the judged set rose over the same landings.
 GUARD = {
     "petrarch2-validation": (78, {"GSR triples, exact actor codes F1": 0.10, "unit tests passing, all categories": 0.015}),
     "conflibert-cameo": (150, {"PentaClass accuracy": 0.68, "PentaClass macro-F1": 0.63,
                                "source spans (overlap) F1": 0.64, "target spans (overlap) F1": 0.52}),
-    "re3d": (20, {"FightingAgainst F1": 0.07, "AlliesOf F1": 0.33, "CommWith F1": 0.42,
+    "re3d": (20, {"FightingAgainst F1": 0.07, "AlliesOf F1": 0.28, "CommWith F1": 0.42,
                   "Organisation linking recall": 0.70, "Location linking recall": 0.24}),
     "wikievents": (6, {"Attacker (attack events) F1": 0.17, "Target/Victim (attack events) F1": 0.18,
                        "Communicator as asserter, coreference-lenient F1": 0.28}),
@@ -401,4 +404,4 @@ def test_regression_guard(name, eval_root, extractor):
 
 def test_regression_guard_muc4(eval_root, extractor):
     result = muc4.evaluate(extractor, eval_root / "muc4", limit=40)
-    _check(result, {"perpetrator organisation (truecased) F1": 0.12})
+    _check(result, {"perpetrator organisation (truecased) F1": 0.11})
