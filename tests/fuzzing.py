@@ -214,6 +214,25 @@ def random_text(rng: Any, size: int = 80) -> str:
     return " ".join(parts)
 
 
+def random_short_text(rng: Any) -> str:
+    """A short hostile text (about a sentence, ~100 characters) for the extractor's long run: random_text's
+    pieces, with runs up to 40 long. 100,000 of random_text's (2,700 characters each) would take the full
+    pipeline days on this machine; long runs are what text_checks fuzzes (tokenizer_safe, up to 400) and
+    bench/bench_hostile.py times through the pipeline (32,000 characters)."""
+    parts = []
+    for _ in range(rng.randrange(1, 25)):
+        roll = rng.random()
+        if roll < 0.45:
+            parts.append(rng.choice(_WORDS))
+        elif roll < 0.85:
+            parts.append(rng.choice(_HOSTILE))
+        elif roll < 0.93:
+            parts.append("".join(chr(rng.randrange(0x110000)) for _ in range(rng.randrange(1, 6))))
+        else:
+            parts.append(rng.choice(_HOSTILE + _WORDS) * rng.randrange(1, 41))
+    return " ".join(parts)
+
+
 def _random_bytes(rng: Any) -> bytes:
     roll = rng.random()
     if roll < 0.25:
@@ -312,6 +331,8 @@ def make_extract_batch(extractor: Any) -> Callable[[list[str]], None]:
             assert isinstance(outcome, (ExtractionResult, InputError)), type(outcome)
             if isinstance(outcome, ExtractionResult):
                 assert outcome.document.id == document.id
+                for statement in outcome.statements:
+                    assert 0 <= statement.start <= statement.end <= len(outcome.document.text)
                 for mention in outcome.mentions:
                     assert outcome.document.text[mention.start:mention.end] == mention.text
 
