@@ -7,6 +7,12 @@ headline, at most ``MAX_TITLE_TOKENS`` words), has no closing punctuation, does 
 the next line starts with a capital. Other single line breaks are left to the parser: presetting boundaries
 changes its parses, and hard-wrapped prose breaks lines mid-sentence.
 
+Very long sentences: text without sentence punctuation (a run of single letters, a list of names, hostile input)
+would reach the parser as one sentence of thousands of tokens, and every stage that walks a sentence or a tree pays
+for its length. ``cap_sentences`` starts a sentence after ``MAX_SENTENCE_TOKENS`` tokens with no sentence end
+(a full stop, "!" or "?" as its own token, or a boundary set above); news sentences are far shorter, so ordinary
+text gets no boundary from it. Only ``is_sent_start`` is set: the text, its offsets and the quotes are unchanged.
+
 Glued sentences: text whose paragraphs were run together ("more than 260.Magistrate Judge X ordered ...") has a
 full stop between a lower-case word or a number and a capitalised word with no space. ``split_glued_sentences``
 makes the tokenizer split there (the full stop its own token; offsets unchanged), and ``mark_line_breaks`` starts
@@ -22,6 +28,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 MAX_TITLE_TOKENS = 10
+MAX_SENTENCE_TOKENS = 200  # news sentences have well under 100; a longer stretch without an end is cut here
+_SENTENCE_ENDS = frozenset(".!?\u2026")
 _CLOSING = frozenset(".!?:;,-\u2013\u2014\"'\u201d\u2019)")
 _FUNCTION_WORDS = frozenset("the a an of and or to in on at for with by from as that this".split())
 # A sentence end glued to the next sentence: after a lower-case letter, a digit or a closing bracket, before a
@@ -65,6 +73,28 @@ def mark_line_breaks(doc: Doc) -> Doc:
             if nxt + 1 < len(doc) and not doc[nxt + 1].is_space and not doc[nxt + 1].is_punct:
                 # else the parser, handed a fixed start, tends to cut again right after it
                 doc[nxt + 1].is_sent_start = False
+    cap_sentences(doc)
+    return doc
+
+
+def cap_sentences(doc: Doc, limit: int = MAX_SENTENCE_TOKENS) -> Doc:
+    """Start a sentence at the ``limit``-th non-space token after the last sentence end (a full stop, "!", "?"
+    or "..." token, or a boundary already set), so that no stretch without one reaches the parser longer than
+    ``limit`` tokens. Linear in the tokens."""
+    run = 0
+    for token in doc:
+        if token.i > 0 and token.is_sent_start:
+            run = 0
+        if token.is_space:
+            continue
+        if run >= limit:
+            token.is_sent_start = True
+            if token.i + 1 < len(doc) and doc[token.i + 1].is_sent_start is None:
+                doc[token.i + 1].is_sent_start = False  # else the parser, handed a fixed start, cuts right after it
+            run = 0
+        run += 1
+        if token.text in _SENTENCE_ENDS or (len(token) > 1 and set(token.text) <= _SENTENCE_ENDS):
+            run = 0
     return doc
 
 
