@@ -6,6 +6,7 @@ Every test with ``store`` runs on SQLite and on PostgreSQL (conftest.py): the fe
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import http.server
 import threading
 import time
@@ -53,6 +54,8 @@ class Route:
     body: bytes = b""
     etag: str | None = None
     content_type: str = "text/html; charset=utf-8"
+    gzipped: bool = False  # sent gzip-encoded
+    trickle: float = 0.0  # seconds between two bytes of the body (a server that never quite finishes)
 
 
 @dataclass
@@ -89,13 +92,23 @@ def site():
                 self.end_headers()
                 return
             body = route.body.replace(b"{base}", state.base.encode())
+            if route.gzipped:
+                body = gzip.compress(body)
             self.send_response(route.status)
             self.send_header("Content-Type", route.content_type)
             self.send_header("Content-Length", str(len(body)))
+            if route.gzipped:
+                self.send_header("Content-Encoding", "gzip")
             if route.etag:
                 self.send_header("ETag", route.etag)
             self.end_headers()
-            self.wfile.write(body)
+            try:
+                for at in range(0, len(body), 1 if route.trickle else len(body) or 1):
+                    self.wfile.write(body[at:at + (1 if route.trickle else len(body))])
+                    self.wfile.flush()
+                    time.sleep(route.trickle)
+            except OSError:  # the client gave up
+                pass
 
         def log_message(self, *args: object) -> None:
             pass
@@ -369,6 +382,30 @@ def test_the_stop_event_ends_the_loop_promptly(tmp_path, site):
     assert time.monotonic() - started < 5 and site.paths()[-1] == "/robots.txt"
 
 
+def test_the_watcher_gives_up_a_trickling_server_at_the_deadline(site):
+    """collect fetches with ingest's bounded request (claimgraph.ingest.fetch): an overall deadline, not only a
+    timeout per read, which a byte every 0.2 s never reaches."""
+    site.routes["/robots.txt"] = Route(status=404)
+    site.routes["/slow.rss"] = Route(body=rss(1) * 20, trickle=0.2, content_type="application/rss+xml")
+    fetcher = Fetcher(FetchSettings(host_interval=0, timeout=5, deadline=1.5))
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="no complete response within") as caught:
+        fetcher.get(site.base + "/slow.rss")
+    assert time.monotonic() - started < 5 and not caught.value.permanent  # tried again at the next poll
+
+
+def test_the_watcher_decodes_gzip_and_refuses_a_gzip_bomb_at_the_cap(site):
+    site.routes["/robots.txt"] = Route(status=404)
+    site.routes["/feed.rss"] = Route(body=rss(1, 2), gzipped=True, content_type="application/rss+xml")
+    site.routes["/bomb.rss"] = Route(body=b"<rss>" + b" " * (8 << 20), gzipped=True)  # 8 MiB in about 8 KB
+    fetcher = Fetcher(FetchSettings(host_interval=0, max_bytes=1 << 20))
+    response = fetcher.get(site.base + "/feed.rss")
+    assert response.body == rss(1, 2).replace(b"{base}", site.base.encode())
+    assert "content-encoding" not in response.headers  # the body is decoded: feedparser must not decode it again
+    with pytest.raises(FetchError, match="once decoded"):
+        fetcher.get(site.base + "/bomb.rss")
+
+
 def test_unreachable_and_non_http_urls_are_clear_errors():
     fetcher = Fetcher(FetchSettings(host_interval=0, timeout=3))
     with pytest.raises(OfflineError, match="127.0.0.1:9/robots.txt: cannot be read"):
@@ -432,7 +469,7 @@ def test_sigterm_stops_the_watch_cleanly(tmp_path, site):
         if process.poll() is None:
             process.kill()
     assert process.returncode == 0, err
-    assert "1 stored" in out and "SIGTERM: stopping" in err and "claimgraph: stopped" in err
+    assert "1 stored" in out and "SIGTERM: stopping" in err and "claimgraph: stopped" in err, (out, err)
     assert "Traceback" not in err
     with open_store(str(db), read_only=True) as store:
         assert store.stats().documents == 1

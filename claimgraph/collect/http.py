@@ -5,16 +5,15 @@ site's ``Crawl-delay``, if longer) after the previous request to that host start
 entries on one site is read at the site's pace, not at once. robots.txt follows RFC 9309: a 4xx answer allows
 everything, an unreachable one or a 5xx disallows everything until it can be read (the feed then backs off).
 Waits end early when the stop event is set (Ctrl-C, SIGTERM): the caller gets ``Stopped``.
+
+The request itself is claimgraph.ingest.fetch's, as for ``ingest URL``: an overall deadline (a trickling server
+is given up on), a size cap that also holds while a gzip/deflate body is decoded, and its errors.
 """
 
 from __future__ import annotations
 
-import http.client
-import socket
 import threading
 import time
-import urllib.error
-import urllib.request
 import urllib.robotparser
 from dataclasses import dataclass, field
 from typing import Callable
@@ -22,23 +21,12 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel
 
-from ..errors import ClaimgraphError, InputError, OfflineError
-from ..ingest.sources import MAX_FETCH_BYTES, USER_AGENT
+from ..errors import ClaimgraphError, OfflineError
+from ..ingest.fetch import FETCH_DEADLINE, MAX_FETCH_BYTES, USER_AGENT, FetchError, fetch
+
+__all__ = ["FetchError", "FetchSettings", "Fetcher", "Response", "Stopped"]
 
 ROBOTS_AGENT = "claimgraph"  # the product token robots.txt rules are matched against
-
-
-class FetchError(InputError):
-    """The server answered with an error status (``status``), or the answer was unusable."""
-
-    def __init__(self, message: str, status: int | None = None):
-        super().__init__(message)
-        self.status = status
-
-    @property
-    def permanent(self) -> bool:
-        """A page that will not come back by asking again (gone, forbidden, refused by robots.txt)."""
-        return self.status is not None and 400 <= self.status < 500 and self.status not in (408, 429)
 
 
 class Stopped(ClaimgraphError):
@@ -50,6 +38,7 @@ class Stopped(ClaimgraphError):
 class FetchSettings(BaseModel):
     user_agent: str = USER_AGENT
     timeout: float = 20.0  # seconds for connecting and for each read
+    deadline: float = FETCH_DEADLINE  # seconds for the whole response, headers and body
     host_interval: float = 1.0  # seconds between the starts of two requests to one host, at least
     robots_ttl: float = 3600.0  # seconds a site's robots.txt is trusted before it is read again
     max_bytes: int = MAX_FETCH_BYTES
@@ -146,25 +135,6 @@ class Fetcher:
         if self.stop.is_set():
             raise Stopped("stopping")
         self._wait_turn(origin, delay)
-        request = urllib.request.Request(url, headers={"User-Agent": self.settings.user_agent, **headers})
-        limit = self.settings.max_bytes
-        try:
-            with urllib.request.urlopen(request, timeout=self.settings.timeout) as answer:  # noqa: S310 (http(s))
-                body = answer.read(limit + 1)
-                found = Response(answer.geturl(), answer.status, {k.lower(): v for k, v in answer.headers.items()},
-                                 body)
-        except urllib.error.HTTPError as exc:
-            if exc.code == 304:
-                return Response(url, 304, {k.lower(): v for k, v in (exc.headers or {}).items()})
-            raise FetchError(f"{url}: HTTP {exc.code} {exc.reason}", status=exc.code) from exc
-        except urllib.error.URLError as exc:
-            if isinstance(exc.reason, (socket.gaierror, socket.timeout, ConnectionError, OSError)):
-                raise OfflineError(f"{url}: cannot connect ({exc.reason})") from exc
-            raise FetchError(f"{url}: cannot fetch ({exc.reason})") from exc
-        except (TimeoutError, OSError) as exc:  # a read that timed out or a connection reset mid-body
-            raise OfflineError(f"{url}: connection failed ({exc})") from exc
-        except http.client.HTTPException as exc:  # a malformed or truncated answer
-            raise FetchError(f"{url}: unusable answer ({type(exc).__name__}: {exc})") from exc
-        if len(found.body) > limit:
-            raise FetchError(f"{url}: more than {limit:,} bytes")
-        return found
+        found = fetch(url, deadline=self.settings.deadline, limit=self.settings.max_bytes, headers=headers,
+                      timeout=self.settings.timeout, user_agent=self.settings.user_agent)
+        return Response(found.url or url, found.status, found.headers, found.data)

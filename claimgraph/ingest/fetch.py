@@ -1,4 +1,5 @@
-"""Fetching an http(s) URL for the readers (ingest.sources.from_url): one bounded request.
+"""Fetching an http(s) URL: one bounded request, for the readers (ingest.sources.from_url) and the watcher
+(collect.http, which adds robots.txt, a per-host pace and conditional GETs on top).
 
 A fetch has an overall deadline, not only a timeout per read (a server trickling a byte a second would
 otherwise hold a run for hours), and a size cap that also holds for a gzip-encoded body as it is decoded.
@@ -13,7 +14,7 @@ import time
 import urllib.error
 import urllib.request
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..errors import ClaimgraphError, InputError, OfflineError
 from ..textio import MAX_CHARS
@@ -25,55 +26,84 @@ MAX_FETCH_BYTES = MAX_CHARS * 4  # as for a file: one document's bytes
 _CHUNK = 1 << 16
 
 
+class FetchError(InputError):
+    """The server answered with an error status (``status``), or the answer was unusable (too slow, too large,
+    malformed: ``status`` None)."""
+
+    def __init__(self, message: str, status: int | None = None):
+        super().__init__(message)
+        self.status = status
+
+    @property
+    def permanent(self) -> bool:
+        """A page that will not come back by asking again (gone, forbidden, refused by robots.txt)."""
+        return self.status is not None and 400 <= self.status < 500 and self.status not in (408, 429)
+
+
 @dataclass
 class Fetched:
     data: bytes
     content_type: str
+    url: str = ""  # after redirects
+    status: int = 200  # or 304: a conditional GET of an unchanged resource (no body)
+    headers: dict[str, str] = field(default_factory=dict)  # lower-cased names
 
 
-def fetch(url: str, deadline: float | None = None, limit: int | None = None) -> Fetched:
-    """The body of ``url``, decoded from gzip/deflate, within ``deadline`` seconds and ``limit`` bytes; else an
-    InputError (too slow, too large, HTTP error) or an OfflineError (network unreachable).
+def fetch(url: str, deadline: float | None = None, limit: int | None = None, headers: dict[str, str] | None = None,
+          timeout: float | None = None, user_agent: str = USER_AGENT) -> Fetched:
+    """The body of ``url``, decoded from gzip/deflate, within ``deadline`` seconds and ``limit`` bytes; else a
+    FetchError (too slow, too large, HTTP error: its status) or an OfflineError (network unreachable).
+    ``headers`` are sent too (If-None-Match ...); ``timeout`` bounds connecting and each read.
 
     The fetch runs on a thread of its own, so a server that trickles its headers is given up on at the deadline
-    too; the thread stops by itself at its next read (each read is bounded by FETCH_TIMEOUT)."""
+    too; the thread stops by itself at its next read (each read is bounded by ``timeout``)."""
     deadline = FETCH_DEADLINE if deadline is None else deadline  # read now, so that tests can lower them
     limit = MAX_FETCH_BYTES if limit is None else limit
+    timeout = FETCH_TIMEOUT if timeout is None else timeout
     outcome: list[Fetched | ClaimgraphError] = []
     ends = time.monotonic() + deadline
-    worker = threading.Thread(target=lambda: outcome.append(_fetch(url, ends, limit)), name="claimgraph-fetch",
-                              daemon=True)
+    sent = {"User-Agent": user_agent, "Accept-Encoding": "gzip, deflate", **(headers or {})}
+    worker = threading.Thread(target=lambda: outcome.append(_fetch(url, sent, timeout, ends, limit)),
+                              name="claimgraph-fetch", daemon=True)
     worker.start()
     worker.join(deadline + 1)
     if not outcome:
-        raise InputError(f"{url}: no complete response within {deadline:g} s; not fetched")
+        raise FetchError(f"{url}: no complete response within {deadline:g} s; not fetched")
     if isinstance(outcome[0], ClaimgraphError):
         raise outcome[0]
     return outcome[0]
 
 
-def _fetch(url: str, ends: float, limit: int) -> Fetched | ClaimgraphError:
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate"})
+def _fetch(url: str, headers: dict[str, str], timeout: float, ends: float, limit: int) -> Fetched | ClaimgraphError:
+    request = urllib.request.Request(url, headers=headers)
     try:
-        timeout = max(0.1, min(FETCH_TIMEOUT, ends - time.monotonic()))
+        timeout = max(0.1, min(timeout, ends - time.monotonic()))
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (http/https only)
             ctype = (response.headers.get("Content-Type") or "").lower()
             coding = (response.headers.get("Content-Encoding") or "").strip().lower()
-            return Fetched(_read_body(response, url, coding, ends, limit), ctype)
+            body = _read_body(response, url, coding, ends, limit)
+            found = {k.lower(): v for k, v in response.headers.items()}
+            if coding not in ("", "identity"):  # the body is decoded: its headers no longer describe it
+                found.pop("content-encoding", None)
+                found.pop("content-length", None)
+            return Fetched(body, ctype, response.geturl(), response.status, found)
     except ClaimgraphError as exc:
         return exc
     except urllib.error.HTTPError as exc:
-        return InputError(f"{url}: HTTP {exc.code} {exc.reason}")
+        if exc.code == 304:  # not modified: what a conditional GET asks for
+            found = {k.lower(): v for k, v in (exc.headers or {}).items()}
+            return Fetched(b"", found.get("content-type", ""), url, 304, found)
+        return FetchError(f"{url}: HTTP {exc.code} {exc.reason}", status=exc.code)
     except urllib.error.URLError as exc:
         reason = exc.reason
         if isinstance(reason, (socket.gaierror, socket.timeout, ConnectionError, OSError)):
             return OfflineError(f"{url}: cannot reach the network ({reason}); check the connection or proxy, "
                                 f"or save the page and ingest the file")
-        return InputError(f"{url}: cannot fetch ({reason})")
-    except (TimeoutError, OSError) as exc:
+        return FetchError(f"{url}: cannot fetch ({reason})")
+    except (TimeoutError, OSError) as exc:  # a read that timed out or a connection reset mid-body
         return OfflineError(f"{url}: cannot reach the network ({exc})")
     except Exception as exc:  # noqa: BLE001  (a malformed response is this URL's failure, not the run's)
-        return InputError(f"{url}: cannot fetch ({type(exc).__name__}: {str(exc)[:160]})")
+        return FetchError(f"{url}: cannot fetch ({type(exc).__name__}: {str(exc)[:160]})")
 
 
 def _read_body(response, url: str, coding: str, ends: float, limit: int) -> bytes:  # noqa: ANN001
@@ -84,11 +114,11 @@ def _read_body(response, url: str, coding: str, ends: float, limit: int) -> byte
     elif coding in ("", "identity"):
         decoder = None
     else:
-        raise InputError(f"{url}: content encoding {coding!r} is not supported")
+        raise FetchError(f"{url}: content encoding {coding!r} is not supported")
     body = io.BytesIO()
     while True:
         if time.monotonic() > ends:
-            raise InputError(f"{url}: no complete response within the deadline; not fetched")
+            raise FetchError(f"{url}: no complete response within the deadline; not fetched")
         chunk = response.read1(_CHUNK)
         if not chunk:
             break
@@ -96,10 +126,10 @@ def _read_body(response, url: str, coding: str, ends: float, limit: int) -> byte
             try:  # never more than the cap out of one chunk: a small gzip bomb stays small
                 chunk = decoder.decompress(chunk, limit + 1 - body.tell())
             except zlib.error as exc:
-                raise InputError(f"{url}: corrupt {coding} body ({exc})") from exc
+                raise FetchError(f"{url}: corrupt {coding} body ({exc})") from exc
             if decoder.unconsumed_tail:
-                raise InputError(f"{url}: more than {limit:,} bytes once decoded; not one article")
+                raise FetchError(f"{url}: more than {limit:,} bytes once decoded; not one article")
         body.write(chunk)
         if body.tell() > limit:
-            raise InputError(f"{url}: more than {limit:,} bytes; not one article")
+            raise FetchError(f"{url}: more than {limit:,} bytes; not one article")
     return body.getvalue()
