@@ -329,6 +329,9 @@ over PostgreSQL time; paired ratios {', '.join(f"{x:.2f}" for x in paired)}; goa
 moves the end-to-end rate and the machine's load decides a single pair.
 """
     q = r.get("queries")
+    if not q:
+        text += ("\nQuery latency on a 1,000,000-statement PostgreSQL store (`--big-sqlite`): not measured in this run "
+                 "(see *Scale: what is left* below).\n")
     if q:
         text += f"""
 Query latency on a 1,000,000-statement PostgreSQL store: bench_store.py's synthetic SQLite store copied into
