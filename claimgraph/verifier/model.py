@@ -54,17 +54,20 @@ class Tree(BaseModel):
     value: list[float]
 
     def score(self, features: Features) -> float:
+        """``features`` as 32-bit floats (``as_float32``), as scikit-learn's trees read them."""
         node = 0
         while self.left[node] >= 0:
-            node = self.left[node] if _float32(features.get(self.feature[node], 0.0)) <= self.threshold[node] \
+            node = self.left[node] if features.get(self.feature[node], 0.0) <= self.threshold[node] \
                 else self.right[node]
         return self.value[node]
 
 
-def _float32(value: float) -> float:
-    """``value`` as scikit-learn's trees compare it (they read features as 32-bit floats): without this, a
-    statement whose value lies on a threshold can take the other branch."""
-    return float(struct.unpack("f", struct.pack("f", value))[0])
+def as_float32(features: Features) -> Features:
+    """The feature values as scikit-learn's trees compare them (they read features as 32-bit floats): without
+    this, a statement whose value lies on a threshold can take the other branch."""
+    names = list(features)
+    values = struct.unpack(f"{len(names)}f", struct.pack(f"{len(names)}f", *features.values()))
+    return dict(zip(names, values))
 
 
 class VerifierModel(BaseModel):
@@ -84,7 +87,10 @@ class VerifierModel(BaseModel):
     def raw_score(self, features: Features) -> float:
         weights = self.weights
         linear = sum(weights.get(name, 0.0) * value for name, value in features.items()) if weights else 0.0
-        return self.intercept + linear + sum(tree.score(features) for tree in self.trees)
+        if not self.trees:
+            return self.intercept + linear
+        narrow = as_float32(features)
+        return self.intercept + linear + sum(tree.score(narrow) for tree in self.trees)
 
     def probability(self, features: Features) -> float:
         return self.calibrate(self.raw_score(features))
