@@ -149,12 +149,13 @@ def test_the_ray_engine_resumes_and_is_idempotent(ray_cluster, request, tmp_path
     shards = write_shards(tmp_path / "corpus", records)
     half = write_shards(tmp_path / "half", records[:4])
     settings = RaySettings(workers=2, writers=2, batch_size=3)
-    with new_store_url(request, backend, tmp_path) as url, RayEngine(settings) as engine:
+    with new_store_url(request, backend, tmp_path) as url:
         first = ingest_ray(half, url, settings=settings)  # its own engine: actors started and stopped for it
         assert (first.stored, first.duplicates) == (4, 0)
-        rest = engine.ingest(shards, url)  # then one engine's actors, started once, for two runs
+        with RayEngine(settings) as engine:  # then one engine's actors, started once, for two runs
+            rest = engine.ingest(shards, url)
+            again = engine.ingest(shards, url)
         assert (rest.stored, rest.duplicates) == (8, 4)
-        again = engine.ingest(shards, url)
         assert (again.stored, again.duplicates) == (0, 12)
         with open_store(url) as store:
             assert store.stats().documents == 12
