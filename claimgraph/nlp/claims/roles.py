@@ -285,6 +285,10 @@ class RoleReader:
         ]
         for noun in carriers:
             found = self._args(prep_objects(noun, carried_preps), "verb.object.carried")
+            if not found and noun.lemma_.lower() in word_classes().partitive:
+                # "held a round of talks with X": the counterpart hangs on the noun in the "of" phrase
+                inner = [g for g in prep_objects(noun, ("of",)) if match.start <= g.i < match.end]
+                found = self._args([t for g in inner for t in prep_objects(g, carried_preps)], "verb.object.carried")
             out += [possessor_fallback(doc, a) for a in found]
         if carriers and not out:  # "launched an assault on X": the parser hangs the target on the verb
             out += [possessor_fallback(doc, a)
