@@ -108,3 +108,19 @@ def test_a_bare_adverbial_event_noun_of_a_non_actor_is_no_dyad(extractor):
     found = _triples(extractor, "Pakistan and India are working together in support of maritime operations.",
                      "support")
     assert not found or {s for s, _, _ in found} == {None}, found
+
+
+def test_an_event_of_another_kind_lends_no_agent_to_a_passive(extractor):
+    # the organisers of a protest did not make the arrests during it
+    found = _triples(extractor, "Ten students were arrested during a Kabul protest organised by the Taliban.", "arrested")
+    assert "TALIBAN" not in {s for s, _, _ in found}, found
+
+
+def test_a_by_agent_outranks_a_modifier_of_the_event_noun(extractor):
+    found = _triples(extractor, "Police watched a Kabul protest organised by the Taliban.", "protest")
+    assert {s for s, _, _ in found} == {"TALIBAN"}, found
+
+
+def test_what_is_seized_from_an_actor_is_taken_from_that_actor(extractor):
+    found = _triples(extractor, "The Afghan army seized the hospital from the Taliban.", "seized")
+    assert {o for _, _, o in found} == {"TALIBAN"}, found

@@ -98,10 +98,12 @@ class RoleReader:
         # A noun trigger's head, or the event noun a verb trigger consumes ("conducted a raid": ``with_dobj``).
         self.event_nouns: set[int] = set()
         self.trigger_heads: set[int] = set()  # every event trigger's head, nouns the tagger took for verbs included
+        self.event_types: dict[int, str] = {}  # a trigger head's event type
         for m in doc._.cg_predicates or []:
             if m.entry is None:
                 continue
             self.trigger_heads.add(m.head)
+            self.event_types.setdefault(m.head, m.event_type)
             if m.pos == "noun":
                 self.event_nouns.add(m.head)
             consumed = set(m.entry.with_dobj or ())
@@ -139,7 +141,10 @@ class RoleReader:
                         break
             found = self._args(agents, "verb.subject.passive")
             if not found:  # "were killed in Taliban attacks", "wounded during a raid by X"
-                events = [t for t in prep_objects(head, ("in", "during")) if t.i in self.event_nouns]
+                # of the same kind: "arrested during a protest organised by X" is no arrest by X
+                kind = _family(self.event_types.get(head.i))
+                events = [t for t in prep_objects(head, ("in", "during"))
+                          if t.i in self.event_nouns and _family(self.event_types.get(t.i)) == kind]
                 found = [a for t in events for a in self.event_agents(t, "verb.subject.passive-in-event")]
             return self._through_event_noun(found)
         for rule_id in ("verb.subject.active", "verb.subject.on-aux"):
@@ -157,10 +162,12 @@ class RoleReader:
         doc = self.doc
         tokens = self.index.tokens("noun.subject.possessive", noun, "subject") + prep_objects(noun, ("by",))
         tokens += [a for c in noun.children if c.dep_ == "acl" and c.tag_ == "VBN" for a in prep_objects(c, ("by",))]
-        tokens += [c for c in self.index.tokens("noun.subject.compound", noun, "subject") if _agentive(doc, c)]
         rule = self.rules[rule_id]
-        return [Arg(a.token, a.actor_id, a.text, rule.rule, a.confidence * rule.confidence)
-                for a in resolve_all(doc, tokens, "event-noun") if a.actor_id]
+        found = [a for a in resolve_all(doc, tokens, "event-noun") if a.actor_id]
+        if not found:  # a modifier only when no agent is named ("a London protest organised by X" is X's)
+            compounds = [c for c in self.index.tokens("noun.subject.compound", noun, "subject") if _agentive(doc, c)]
+            found = [a for a in resolve_all(doc, compounds, "event-noun") if a.actor_id]
+        return [Arg(a.token, a.actor_id, a.text, rule.rule, a.confidence * rule.confidence) for a in found]
 
     def _through_event_noun(self, args: list[Arg]) -> list[Arg]:
         """Subjects that are unresolved event nouns ("the raid conducted by X killed five", "a series of X
@@ -374,10 +381,13 @@ class RoleReader:
         subjects = self._args(self.index.tokens("noun.subject.possessive", head, "subject"), "noun.subject.possessive")
         subjects += self._args(prep_objects(head, subject_preps), "noun.subject.prep")
         compounds = [c for c in self.index.tokens("noun.subject.compound", head, "subject") if _agentive(doc, c)]
-        subjects += self._args(compounds, "noun.subject.compound")
-        # "a protest organised by X", "the raids carried out by X": the agent of the participle on the noun
+        # "a protest organised by X", "the raids carried out by X": the agent of the participle on the noun, which
+        # outranks a modifier ("a London protest organised by X" is X's, not the city's)
         performed = [c for c in head.children if c.dep_ == "acl" and c.tag_ == "VBN"]
-        subjects += self._args([a for c in performed for a in prep_objects(c, ("by",))], "noun.subject.acl-agent")
+        agents = self._args([a for c in performed for a in prep_objects(c, ("by",))], "noun.subject.acl-agent")
+        if not any(a.actor_id for a in agents):
+            subjects += self._args(compounds, "noun.subject.compound")
+        subjects += agents
         objects = self._args(prep_objects(head, object_preps), "noun.object.prep")
         if not objects and head.dep_ == "pobj":
             # PP attachment: "questions about X's support to Y" often hangs "to Y" on "questions".
@@ -499,6 +509,14 @@ class RoleReader:
             roles.subjects, roles.objects = roles.objects, roles.subjects
             roles.rule += "-reversed"
         return roles
+
+
+VIOLENCE = frozenset(("ASSAULT", "COERCE"))
+
+
+def _family(event_type: str | None) -> str | None:
+    """Violent event types are one kind (a killing in an attack, a wounding during a raid); others their own."""
+    return "violence" if event_type in VIOLENCE else event_type
 
 
 def _named_conjuncts_first(doc: Doc, args: list[Arg]) -> list[Arg]:
