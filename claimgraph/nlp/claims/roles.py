@@ -244,11 +244,14 @@ class RoleReader:
         if dep == "conj" and gov.pos_ in ("VERB", "AUX"):
             return self._relabel(self.verb_subjects(gov, depth + 1), "verb.subject.conj")
         if dep in ("xcomp", "ccomp", "advcl") and _has_to(head):
-            # Object control first: "asked the ISKP to go", "gave the army power to fight". Never into a purpose
-            # clause (advcl): in "called a meeting to condemn X", "sent troops to the border to attack X" the
-            # matrix subject has the purpose.
+            # Object control first: "asked the ISKP to go", "gave the army power to fight". Never from a direct
+            # object into a purpose clause (advcl): in "sent a delegation to the border to meet X" the matrix
+            # subject has the purpose; the receiver of a give verb ("gave the army power to fight") still does it.
             if gov.pos_ in ("VERB", "AUX"):
-                objects = self.index.tokens("verb.subject.object-control", head, "subject") if dep != "advcl" else []
+                objects = self.index.tokens("verb.subject.object-control", head, "subject")
+                if dep == "advcl":
+                    objects = [c for c in objects if c.dep_ in ("dative", "iobj") and c.pos_ != "ADP"
+                               and lemma_in(gov, light.give)]
                 controlling = [c for c in objects if not _is_light_noun(c)] or [
                     c for c in objects if c.dep_ in ("dative", "iobj")
                 ]
