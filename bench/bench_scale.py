@@ -325,8 +325,8 @@ over PostgreSQL time; paired ratios {', '.join(f"{x:.2f}" for x in paired)}; goa
 **{'met' if r['ratio'] >= 0.9 else 'not met'}**). The store alone: **{r['store_ratio']:.2f}** (paired ratios
 {', '.join(f"{x:.2f}" for x in store_paired)}): per document, PostgreSQL's store costs
 {1000 * spg / r['store_docs']:.1f} ms and SQLite's {1000 * ssq / r['store_docs']:.1f} ms, against roughly
-{1000 * sq / r['docs']:.0f} ms of extraction and storage together end to end, which is why the backend hardly
-moves the end-to-end rate and the machine's load decides a single pair.
+{1000 * sq / r['docs']:.0f} ms of extraction and storage together end to end, so the store's difference moves the
+end-to-end rate by less than it shows alone, and the machine's load moves single pairs more.
 """
     q = r.get("queries")
     if not q:
