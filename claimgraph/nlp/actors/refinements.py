@@ -27,6 +27,11 @@ def generic_agents(st: LinkState, generic_types: dict[str, ActorType]) -> None:
             continue
         actor_type = generic_types.get(noun_lemma(token))
         if actor_type is None:
+            # "the armed groups": a head that is generic only with its modifier (a two-word entry)
+            actor_type = next((generic_types[f"{c.lemma_.lower()} {noun_lemma(token)}"] for c in token.lefts
+                               if c.dep_ in ("amod", "compound") and st.free(c.i, c.i + 1)
+                               and f"{c.lemma_.lower()} {noun_lemma(token)}" in generic_types), None)
+        if actor_type is None:
             continue
         if any(c.dep_ in ("compound", "amod", "nmod", "poss") and not st.free(c.i, c.i + 1) for c in token.lefts):
             continue  # "ISIL terrorists", "Pakistani soldiers": the named actor's people, not unnamed ones
@@ -79,6 +84,13 @@ def rechoose_shared_names(st: LinkState) -> None:
             best = max(sorted(claimants), key=support)
             if support(best) > support(m.actor_id):
                 m.actor_id = best
+            # A name every claimant holds only weakly needs its country among the document's main ones: a
+            # "Congress" in a report from La Paz is Bolivia's, not the US Congress (nor India's party).
+            others = [n - (1 if c == (st.actors.kb.actors[m.actor_id].country or "") else 0)
+                      for c, n in countries.items()]
+            if 2 * support(m.actor_id) < max(others, default=0) or support(m.actor_id) <= 0:
+                m.actor_id = st.actors.provisional(doc[m.start : m.end].text, "ORG")
+                m.rule, m.confidence = "provisional", LINK_CONFIDENCE["provisional"]
 
 
 _TITLE_GLUE = frozenset(("of", "for", "'s", "\u2019s", "-", "and"))
