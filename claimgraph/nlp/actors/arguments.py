@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from ..annotations import mention_at
-from ..syntax import conjuncts, phrase_text, prep_objects
+from ..syntax import conjuncts, noun_lemma, phrase_text, prep_objects
 from ..wordclasses import word_classes
 
 RELATIVE_PRONOUNS = ("which", "who", "that", "whom", "whose")
@@ -66,8 +66,9 @@ def resolve(doc: Doc, token: Token, rule: str, confidence: float = 1.0, depth: i
                 m = mention_at(doc, name.i)
                 if m and m.actor_id:
                     return Arg(token.i, m.actor_id, phrase_text(token), rule + "+named", confidence * m.confidence)
-    if token.lemma_.lower() in words.member:
-        # "envoys from Veldoria", "fighters of the TTP"
+    if noun_lemma(token) in words.member:
+        # "envoys from Veldoria", "fighters of the TTP", "the Members of the Council" (a capitalised plural the
+        # lemmatizer leaves alone)
         for source in prep_objects(token, ("from", "of")):
             m = mention_at(doc, source.i)
             if m and m.actor_id:
