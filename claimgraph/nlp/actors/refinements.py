@@ -84,13 +84,6 @@ def rechoose_shared_names(st: LinkState) -> None:
             best = max(sorted(claimants), key=support)
             if support(best) > support(m.actor_id):
                 m.actor_id = best
-            # A name every claimant holds only weakly needs its country among the document's main ones: a
-            # "Congress" in a report from La Paz is Bolivia's, not the US Congress (nor India's party).
-            others = [n - (1 if c == (st.actors.kb.actors[m.actor_id].country or "") else 0)
-                      for c, n in countries.items()]
-            if 2 * support(m.actor_id) < max(others, default=0) or support(m.actor_id) <= 0:
-                m.actor_id = st.actors.provisional(doc[m.start : m.end].text, "ORG")
-                m.rule, m.confidence = "provisional", LINK_CONFIDENCE["provisional"]
 
 
 _TITLE_GLUE = frozenset(("of", "for", "'s", "\u2019s", "-", "and"))

@@ -487,9 +487,13 @@ class RoleReader:
         parties: list[Arg] = []
         between = prep_objects(head, ("between", "among", "amongst"))
         parties += self._args(between, "noun.party.between")
+        modifiers: list[Arg] = []
         for child in head.lefts:
             if child.dep_ in ("compound", "poss", "nmod", "amod"):
-                parties += [self._arg(t, "noun.party.modifier") for t in child.subtree if mention_at(doc, t.i)]
+                modifiers += [self._arg(t, "noun.party.modifier") for t in child.subtree if mention_at(doc, t.i)]
+        if len(modifiers) == 1 and _venue(doc, doc[modifiers[0].token]):
+            modifiers = []  # "the Minsk agreements", "the Geneva talks": named after where, not who
+        parties += modifiers
         parties += self._args(prep_objects(head, ("with",)), "noun.party.with")
         seen: set[str] = set()
         unique = [a for a in parties if not a.actor_id and doc[a.token].lower_ in word_classes().pair][:1]
@@ -512,6 +516,13 @@ class RoleReader:
             roles.subjects, roles.objects = roles.objects, roles.subjects
             roles.rule += "-reversed"
         return roles
+
+
+def _venue(doc: Doc, token: Token) -> bool:
+    """A city standing for its state (a metonym) as a compound modifier names a place: "the Kabul attack", "the
+    Minsk agreements", "the Geneva talks" (not "Moscow's support", a possessor)."""
+    mention = mention_at(doc, token.i)
+    return mention is not None and mention.rule == "metonym" and token.dep_ in ("compound", "nmod")
 
 
 VIOLENCE = frozenset(("ASSAULT", "COERCE"))
@@ -540,7 +551,7 @@ def _named_conjuncts_first(doc: Doc, args: list[Arg]) -> list[Arg]:
 def _agentive(doc: Doc, token: Token) -> bool:
     """A modifier of an event noun that is its agent ("ISKP attacks"), not its place ("the Dravik attack")."""
     mention = mention_at(doc, token.i)
-    if mention is None or mention.actor_id is None:
+    if mention is None or mention.actor_id is None or _venue(doc, token):
         return False
     actor = (doc._.cg_actors or {}).get(mention.actor_id)
     if actor is None and doc._.cg_kb is not None:

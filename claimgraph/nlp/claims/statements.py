@@ -276,10 +276,19 @@ class StatementBuilder:
             frame = self.quote_frames.get(head.i)  # a speech act in a quotation stays the author's to report
         times = self.time_tokens
         subjects, objects = _prefer_resolved(roles.subjects, times), _prefer_resolved(roles.objects, times)
-        if frame is not None and frame.target_is_subject and frame.targets and not any(a.actor_id for a in subjects):
+        if frame is not None and frame.target_is_subject and any(a.actor_id for a in frame.targets) and (
+            not any(a.actor_id for a in subjects) or all(a.rule.startswith("control") for a in subjects)
+        ):
+            # "accused X of attacking", "called on X to withdraw": X does it (not the caller, whom the walk
+            # reaches through control)
             subjects = frame.targets
-        if frame is not None and frame.rule == "request" and not any(a.actor_id for a in subjects):
-            subjects = frame.targets
+            # "blamed the attack on X": the parser may hang "on X" on the attack, but X is its author
+            accused = {a.actor_id for a in frame.targets}
+            objects = [a for a in objects if a.actor_id not in accused]
+        if frame is not None and frame.rule == "request" and (not any(a.actor_id for a in subjects) or (
+            any(a.actor_id for a in frame.targets) and all(a.rule.startswith("control") for a in subjects)
+        )):
+            subjects = frame.targets  # "X pressed Y to withdraw": Y withdraws
         if frame is not None and frame.rule == "threat" and not any(a.actor_id for a in subjects):
             subjects = frame.speakers  # "X threatened to strike": X would strike
         answerable = responsibility_of(head, self.cues.words)
