@@ -123,6 +123,10 @@ class ReportingEntry(Constraints):
     content_stance: Stance
     content_via: list[str] = Field(min_length=1)
     target_is_subject: bool = False
+    # Where the accused hangs when the verb's object is the deed rather than the doer ("attributed the attack
+    # *to* X", "blamed the bombing *on* X"): "prep:to", "prep:on", on the verb or on its object. A direct object
+    # that is no actor is then the content, and the accused is the content's subject.
+    target_via: list[str] = Field(default_factory=list)
     examples: list[str] = Field(min_length=1)
 
     _lemmas = field_validator("lemmas")(classmethod(lambda cls, v: _check_words(v)))
@@ -141,6 +145,7 @@ class NominalFrame(Constraints):
     _lemmas = field_validator("lemmas")(classmethod(lambda cls, v: _check_words(v)))
 
     target_is_subject: ClassVar[bool] = False  # a claim noun has no object that could be its content's subject
+    target_via: ClassVar[tuple[str, ...]] = ()
 
 
 class PrepositionalFrame(Constraints):
@@ -156,6 +161,7 @@ class PrepositionalFrame(Constraints):
     speech_act: ClassVar[None] = None
     mode: ClassVar[None] = None
     target_is_subject: ClassVar[bool] = False
+    target_via: ClassVar[tuple[str, ...]] = ()
 
 
 # What a trigger that is also a reporting frame carries (PredicateMatch.frame).

@@ -6,8 +6,7 @@ import atexit
 import os
 import shutil
 import tempfile
-import uuid
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Iterator
 
@@ -80,19 +79,11 @@ def postgres_dsn() -> str:
     return str(dsn)
 
 
-@contextmanager
-def postgres_schema(dsn: str) -> Iterator[str]:
-    """A fresh, empty schema in the test database, as a store URL whose search_path is that schema."""
-    import psycopg
+def postgres_schema(dsn: str):
+    """Context manager: a fresh, empty schema in the test database, as a store URL whose search_path is it."""
+    from claimgraph.store.postgres import scratch_schema
 
-    schema = f"test_{uuid.uuid4().hex[:16]}"
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(f'CREATE SCHEMA "{schema}"')
-    try:
-        yield f"{dsn}{'&' if '?' in dsn else '?'}options=-csearch_path%3D{schema}"
-    finally:
-        with psycopg.connect(dsn, autocommit=True) as conn:
-            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+    return scratch_schema(dsn, "test")
 
 
 def new_store_url(request: pytest.FixtureRequest, backend: str, tmp_path: Path, name: str = "store.db"):

@@ -233,3 +233,73 @@ def test_judgements_are_exported_as_stix_opinions_of_the_reviewer(tmp_path):
         assert all(ref in by_id for ref in o["object_refs"]) and by_id[o["created_by_ref"]]["type"] == "identity"
     corrected = next(o for o in reviews if o["opinion"] == "disagree")
     assert "object=USA" in corrected["explanation"] and "the embassy" in corrected["explanation"]
+
+
+# ---- corrections in the claims listings (store, CLI, API), on every backend ------------------------------------
+def _listed(store):
+    from claimgraph.store import ClaimFilter
+
+    return {c.statement_id: c for c in store.claims(ClaimFilter(limit=10))}
+
+
+def test_claims_show_the_correction_beside_the_machines_fields(store):
+    store.add_judgement("r1", "r1-s2", "correct", {"object": "AFGTAL", "negated": "true"}, note="misread",
+                        reviewer="ana")
+    store.add_judgement("r1", "r1-s0", "reject", reviewer="ben")
+    store.add_judgement("r1", "r1-s0", "confirm", reviewer="cem")  # the later one is in force
+    listed = _listed(store)
+    corrected = listed["r1-s2"]
+    assert corrected.object == "PAK" and corrected.object_name == "Pakistan" and corrected.negated is False
+    review = corrected.review
+    assert review is not None and review.verdict == "correct" and review.reviewer == "ana"
+    assert review.corrected == {"object": "AFGTAL", "negated": True} and review.note == "misread"
+    assert review.corrected_names == {"object": "Afghan Taliban"} and review.judged_at.tzinfo is not None
+    assert listed["r1-s0"].review is not None and listed["r1-s0"].review.verdict == "confirm"
+    assert listed["r1-s0"].review.reviewer == "cem" and listed["r1-s0"].review.corrected == {}
+    assert listed["r1-s1"].review is None
+
+
+def test_a_correction_leaves_the_listing_when_re_extraction_no_longer_makes_its_statement(store):
+    doc_pk = next(iter(store.iter_documents()))[0]
+    store.add_judgement("r1", "r1-s0", "correct", {"subject": "USA"}, reviewer="ana")
+    assert _listed(store)["r1-s0"].review is not None
+    store.replace_result(doc_pk, make_result("r1", TEXT, statements=[("USA", "asserts", "USA", "AID", "PAK"),
+                                                                      *CLAIMS[1:]]))
+    assert all(c.review is None for c in _listed(store).values())
+
+
+def test_claims_command_and_api_show_who_corrected_what_and_when(store_url):
+    import warnings
+
+    from claimgraph.web import create_app, make_settings
+    from claimgraph.web.settings import TOKEN_ENV
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from fastapi.testclient import TestClient
+
+    with open_store(store_url) as s:
+        s.add_result(make_result("r1", TEXT, statements=CLAIMS))
+        s.add_judgement("r1", "r1-s2", "correct", {"object": "AFGTAL"}, reviewer="ana")
+    runner = CliRunner()
+    table = runner.invoke(main, ["claims", "--db", store_url, "--min-confidence", "0"], env={"COLUMNS": "400"})
+    assert table.exit_code == 0, table.output
+    line = next(x for x in table.output.splitlines() if "r1-s2" in x)
+    assert "corrected by ana" in line and "object: Pakistan -> Afghan Taliban" in line and "UTC" in line
+    assert "ISKP" in line or "Islamic State" in line  # the machine's claim is still shown
+    rows = json.loads(runner.invoke(main, ["claims", "--db", store_url, "--min-confidence", "0", "--format",
+                                           "json"]).output)
+    by_id = {r["statement_id"]: r for r in rows}
+    assert by_id["r1-s2"]["object"] == "PAK" and by_id["r1-s2"]["review"]["corrected"] == {"object": "AFGTAL"}
+    assert by_id["r1-s0"]["review"] is None
+    csv_out = runner.invoke(main, ["claims", "--db", store_url, "--min-confidence", "0", "--format", "csv"]).output
+    header, *lines = csv_out.splitlines()
+    assert header.endswith(",review") and any("object: Pakistan -> Afghan Taliban" in x for x in lines)
+    app = create_app(make_settings(db=store_url, environ={TOKEN_ENV: "test-token-0123456789"}))
+    with TestClient(app, base_url="http://127.0.0.1:8750") as client:
+        response = client.get("/api/v1/statements?min_confidence=0")
+        assert response.status_code == 200, response.text
+        api = {c["statement_id"]: c for c in response.json()["items"]}
+    assert api["r1-s2"]["object"] == "PAK" and api["r1-s2"]["review"]["reviewer"] == "ana"
+    assert api["r1-s2"]["review"]["corrected_names"] == {"object": "Afghan Taliban"}
+    assert api["r1-s2"]["review"]["judged_at"] and api["r1-s1"]["review"] is None

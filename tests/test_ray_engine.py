@@ -15,7 +15,7 @@ from claimgraph.datafiles import package_data_path
 from claimgraph.errors import InputError
 from claimgraph.ingest import ingest, iter_documents
 from claimgraph.ingest.ray_engine import (
-    RaySettings, ShardExtractor, ShardWriter, ingest_ray, local_cluster_options, shard_files,
+    RayEngine, RaySettings, ShardExtractor, ShardWriter, ingest_ray, local_cluster_options, shard_files,
 )
 from claimgraph.models import Document
 from claimgraph.store import open_store
@@ -81,19 +81,33 @@ def test_the_stages_skip_stored_documents_and_report_bad_lines(store_url):
         ingest([Document(id="old", text=text + " Old.")], store, FakeExtractor(), workers=1)
     lines = [json.dumps({"id": "old", "text": text + " Old."}), json.dumps({"id": "new", "text": text + " New."}),
              json.dumps({"id": "again", "text": text + " New."}), "{broken", json.dumps({"id": "x"})]
-    extract = ShardExtractor(db, extractor_factory=FakeExtractor)
-    rows = extract({"line": lines, "shard": ["/data/p0.jsonl"] * len(lines)})
+    extractor = ShardExtractor(extractor_factory=FakeExtractor)
+    rows = extractor.extract(db, {"line": lines, "shard": ["/data/p0.jsonl"] * len(lines)})
     assert rows["kind"] == ["problem", "problem", "duplicate", "duplicate", "result"]
     assert "p0.jsonl: a line: malformed JSON" in rows["payload"][0]
     assert "p0.jsonl: document 'x': missing string field 'text'" in rows["payload"][1]
-    written = ShardWriter(db)(rows)
-    assert (written["stored"], written["duplicates"], written["skipped"], written["statements"]) == ([1], [2], [2], [1])
+    written = ShardWriter(db).write(rows)
+    assert (written["stored"], written["duplicates"], written["skipped"], written["statements"]) == (1, 2, 2, 1)
     with open_store(db) as store:
         assert sorted(d.id for _, d in store.iter_documents()) == ["new", "old"]
         (prop,) = store.propositions()
         assert (prop.statements, prop.sources) == (2, 1)  # the near-duplicate pair counts as one source
-    again = ShardWriter(db)(rows)  # a writer re-running a batch (a retried task) stores nothing twice
-    assert (again["stored"], again["duplicates"]) == ([0], [3])
+    again = ShardWriter(db).write(rows)  # a writer re-running a batch (a retried task) stores nothing twice
+    assert (again["stored"], again["duplicates"]) == (0, 3)
+    extractor.close()
+
+
+def test_a_document_that_fails_extraction_is_reported_and_its_batch_goes_on(tmp_path):
+    db = str(tmp_path / "s.db")
+    with open_store(db):
+        pass
+    text = "In a statement on Monday the officials said that AFGTAL asserts that PAK SUPPORT ISKP, {} go on."
+    lines = [json.dumps({"id": n, "text": text.format(n)}) for n in ("first", "poison", "last")]
+    extractor = ShardExtractor(extractor_factory=lambda: FakeExtractor(refuse="poison"))
+    rows = extractor.extract(db, {"line": lines, "shard": ["p0.jsonl"] * 3})
+    assert rows["kind"] == ["result", "problem", "result"]
+    assert rows["payload"][1] == "poison: refused"
+    extractor.close()
 
 
 # ---- on a local Ray cluster ----------------------------------------------------------------------------
@@ -101,7 +115,6 @@ def test_the_stages_skip_stored_documents_and_report_bad_lines(store_url):
 def ray_cluster():
     try:
         import ray
-        import ray.data  # noqa: F401
     except ImportError:
         unavailable("the Ray engine tests need Ray: pip install -e '.[ray]'")
     ray.init(**local_cluster_options(2))
@@ -137,11 +150,12 @@ def test_the_ray_engine_resumes_and_is_idempotent(ray_cluster, request, tmp_path
     half = write_shards(tmp_path / "half", records[:4])
     settings = RaySettings(workers=2, writers=2, batch_size=3)
     with new_store_url(request, backend, tmp_path) as url:
-        first = ingest_ray(half, url, settings=settings)
+        first = ingest_ray(half, url, settings=settings)  # its own engine: actors started and stopped for it
         assert (first.stored, first.duplicates) == (4, 0)
-        rest = ingest_ray(shards, url, settings=settings)
+        with RayEngine(settings) as engine:  # then one engine's actors, started once, for two runs
+            rest = engine.ingest(shards, url)
+            again = engine.ingest(shards, url)
         assert (rest.stored, rest.duplicates) == (8, 4)
-        again = ingest_ray(shards, url, settings=settings)
         assert (again.stored, again.duplicates) == (0, 12)
         with open_store(url) as store:
             assert store.stats().documents == 12

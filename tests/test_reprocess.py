@@ -4,7 +4,6 @@ propositions recounted, other document-keyed rows (judgements) kept; through the
 from __future__ import annotations
 
 import json
-from typing import Iterable, Iterator
 
 import pytest
 from click.testing import CliRunner
@@ -15,7 +14,6 @@ from claimgraph.cli import main
 from claimgraph.ingest import ingest, reprocess
 from claimgraph.models import Document, ExtractionResult
 from claimgraph.store import open_store
-from claimgraph.textio import check_text
 
 try:
     from tests.test_store import _CLAIM, FakeExtractor, make_result
@@ -36,19 +34,12 @@ class RevisedExtractor(FakeExtractor):
     """The extractor after a knowledge-base change: ISI is now read as Pakistan itself."""
 
     def __init__(self, crash_after: int | None = None):
-        super().__init__()
-        self.crash_after = crash_after
+        super().__init__(fail_after=crash_after)
 
-    def extract_many(self, documents: Iterable[Document], n_process: int = 1,
-                     batch_size: int = 16) -> Iterator[ExtractionResult]:
-        for document in documents:
-            check_text(document.text, document.id)
-            if self.crash_after is not None and self.calls >= self.crash_after:
-                raise RuntimeError("simulated crash")
-            self.calls += 1
-            specs = [(m[1], m[2], "PAK" if m[3] == "ISI" else m[3], m[5], m[6], bool(m[4]))
-                     for m in _CLAIM.finditer(document.text)]
-            yield make_result(document.id, document.text, None, specs).model_copy(update={"document": document})
+    def read(self, document: Document) -> ExtractionResult:
+        specs = [(m[1], m[2], "PAK" if m[3] == "ISI" else m[3], m[5], m[6], bool(m[4]))
+                 for m in _CLAIM.finditer(document.text)]
+        return make_result(document.id, document.text, None, specs).model_copy(update={"document": document})
 
 
 @pytest.fixture

@@ -89,16 +89,30 @@ class FakeExtractor:
 
     def extract_many(self, documents: Iterable[Document], n_process: int = 1,
                      batch_size: int = 16) -> Iterator[ExtractionResult]:
+        for outcome in self.extract_each(documents):
+            if isinstance(outcome, InputError):
+                raise outcome
+            yield outcome
+
+    def extract_each(self, documents: Iterable[Document], n_process: int = 1,
+                     batch_size: int = 16) -> Iterator[ExtractionResult | InputError]:
+        """Like Extractor.extract_each: a refused document is its InputError, in its place; a crash raises."""
         for document in documents:
-            check_text(document.text, document.id)
-            if self.refuse and self.refuse in document.text:
-                raise InputError(f"{document.id}: refused")
+            try:
+                check_text(document.text, document.id)
+                if self.refuse and self.refuse in document.text:
+                    raise InputError(f"{document.id}: refused")
+            except InputError as exc:
+                yield exc
+                continue
             if self.fail_after is not None and self.calls >= self.fail_after:
                 raise RuntimeError("simulated crash")
             self.calls += 1
-            specs = [(m[1], m[2], m[3], m[5], m[6], bool(m[4])) for m in _CLAIM.finditer(document.text)]
-            result = make_result(document.id, document.text, None, specs)
-            yield result.model_copy(update={"document": document})
+            yield self.read(document)
+
+    def read(self, document: Document) -> ExtractionResult:
+        specs = [(m[1], m[2], m[3], m[5], m[6], bool(m[4])) for m in _CLAIM.finditer(document.text)]
+        return make_result(document.id, document.text, None, specs).model_copy(update={"document": document})
 
 
 def test_round_trip_rebuilds_the_extraction_result(store):

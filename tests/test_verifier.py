@@ -53,6 +53,19 @@ def test_features_describe_rule_trigger_arguments_and_sentence():
     assert all(0.0 <= v <= 1.0 for v in f.values())
 
 
+def test_a_null_role_beside_a_named_actor_of_the_sentence_is_a_feature():
+    doc, (statement,) = parsed_doc()
+    (full,) = doc_features(doc, [statement])
+    assert "subject_empty_beside_named" not in full and full["named_roles=2"] == 1.0
+    assert full["free_named_actors"] == 0.0 and full["trigger_statements=1"] == 1.0
+    dropped = statement.model_copy(update={"subject": None})
+    (f,) = doc_features(doc, [dropped])
+    assert f["subject_empty_beside_named"] == 1.0 and f["subject_empty_beside_named_near"] == 1.0
+    assert f["free_named_actors"] == 0.25 and f["named_roles=1"] == 1.0 and "object_empty_beside_named" not in f
+    (a, _) = doc_features(doc, [statement, dropped])
+    assert a["trigger_statements=2"] == 1.0
+
+
 def model(**changes) -> VerifierModel:
     data = dict(feature_schema=FEATURE_SCHEMA, intercept=-0.5, weights={"rule=svo:active": 1.0, "negated": -2.0},
                 calibration=Calibration(method="platt", a=1.0, b=0.0), threshold=0.3)
@@ -70,7 +83,7 @@ def test_scores_are_probabilities_that_follow_the_weights():
 def test_the_bundled_model_is_small_and_versioned():
     # Its load time is measured by bench/, never by a timed test; a small file keeps it well under a second.
     m = load_model()
-    assert m.feature_schema == FEATURE_SCHEMA and m.weights and 0 < m.threshold < 1
+    assert m.feature_schema == FEATURE_SCHEMA and (m.weights or m.trees) and 0 < m.threshold < 1
     assert {"scikit-learn", "spacy", "numpy"} <= set(m.trained["versions"])
     assert BUNDLED_MODEL.stat().st_size < 200_000
 
@@ -106,6 +119,26 @@ def test_fitting_is_deterministic_and_learns_the_signal():
     assert iso.calibration.method == "isotonic" and iso.calibration.x == sorted(iso.calibration.x)
     with pytest.raises(VerifierError, match="both correct and wrong"):
         fit([Example("d", 1, {"x": 1.0}, "judged")] * 4)
+
+
+def test_boosted_trees_score_as_scikit_learn_does():
+    import numpy as np
+    from sklearn.ensemble import GradientBoostingClassifier
+    from sklearn.feature_extraction import DictVectorizer
+
+    from claimgraph.verifier.training import TREES, _init_score, _trees
+
+    data = examples()
+    for i, e in enumerate(data):  # a numeric feature whose values sit on the trees' thresholds
+        e.features["hand_set_confidence"] = round(0.1 + 0.855 * (i % 7) / 6, 3)
+    vectorizer = DictVectorizer(sparse=False, sort=True)
+    X = vectorizer.fit_transform([e.features for e in data])
+    trees = GradientBoostingClassifier(random_state=0, **TREES).fit(X, [e.label for e in data])
+    m = model(weights={}, intercept=_init_score(trees), trees=_trees(trees, list(vectorizer.feature_names_)))
+    ours = np.array([m.raw_score(e.features) for e in data])
+    assert np.abs(ours - trees.decision_function(X)).max() < 1e-4
+    assert m.raw_score({"unseen feature": 1.0}) == pytest.approx(trees.decision_function(np.zeros((1, X.shape[1])))[0],
+                                                                 abs=1e-4)
 
 
 def test_calibration_error_and_reliability_bins():

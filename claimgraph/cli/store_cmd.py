@@ -113,16 +113,44 @@ def _prop_text(prop: Any) -> str:
 
 
 def _claim_rows(claims: list[Any], fmt: str) -> tuple[list[dict], list[str] | None]:
-    """Rows and columns for printing claims in ``fmt``."""
+    """Rows and columns for printing claims in ``fmt``; a "review" column when an analyst judged one of them."""
     rows = [c.model_dump(mode="json") for c in claims]
     if fmt == "json":
         return rows, None
+    reviewed = ["review"] if any(row.get("review") for row in rows) else []
+    for row in rows:
+        row["review"] = review_text(row)
     if fmt == "csv":
-        return rows, CLAIM_COLUMNS
+        return rows, CLAIM_COLUMNS + reviewed
     for row in rows:
         row["claim"] = (f"{row['subject_name'] or '(someone)'} {'NOT ' if row['negated'] else ''}"
                         f"{row['event_type']} {row['object_name'] or ''}").strip()
-    return rows, CLAIM_TABLE
+    return rows, CLAIM_TABLE + reviewed
+
+
+_VERDICT_WORDS = {"confirm": "confirmed", "reject": "rejected", "correct": "corrected"}
+
+
+def review_text(row: dict) -> str:
+    """The review in force on a claim row in words: who, when, and each corrected field beside the machine's
+    value ("corrected by ana, 2026-12-03 14:02 UTC: object: Pakistan -> ISKP")."""
+    review = row.get("review")
+    if not review:
+        return ""
+    when = str(review["judged_at"])[:16].replace("T", " ")
+    text = f"{_VERDICT_WORDS.get(review['verdict'], review['verdict'])} by {review.get('reviewer') or 'a reviewer'}, " \
+           f"{when} UTC"
+    changes = []
+    for field, value in (review.get("corrected") or {}).items():
+        if field in ("asserter", "subject", "object"):
+            machine = row.get(f"{field}_name") or row.get(field) or "(none)"
+            theirs = (review.get("corrected_names") or {}).get(field) or value or "(none)"
+        else:
+            machine, theirs = row.get(field), value
+        changes.append(f"{field}: {machine} -> {theirs}")
+    if changes:
+        text += ": " + "; ".join(changes)
+    return text + (f" ({review['note']})" if review.get("note") else "")
 
 
 def _json(value: Any) -> None:

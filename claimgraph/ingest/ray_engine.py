@@ -1,18 +1,21 @@
 """``claimgraph ingest --engine ray``: the ingest of JSONL/Parquet shards spread over a Ray cluster.
 
-    Ray Data reads the shards  ->  extraction actors  ->  writer actors  ->  the driver adds up the counts
-    (tasks, no CPU reserved)      (``workers``, one CPU     (``writers``, 1 on SQLite;
-                                   each, the pipeline        whole documents, batches
-                                   loaded once per actor)    of ``write_batch`` per transaction)
+    the driver reads the shards  ->  extraction actors  ->  writer actors  ->  the driver adds up the counts
+    and hands out batches of         (``workers``, one CPU     (``writers``, 1 on SQLite;
+    ``batch_size`` lines             each, the pipeline        whole documents, batches
+                                     loaded once per actor)    of ``write_batch`` per transaction)
 
 Each extraction actor does for its batch what the local ingest does for a document: prepare it (dateline date),
 check it, hash it, skip it before any NLP when its content hash is already stored (so a re-run resumes after the
-last committed document), extract, and work out the near-duplicate signature and the knowledge-base parents.
+last committed document), extract (``extract_each``: a document that fails is reported in its place, the rest of
+its batch goes on), and work out the near-duplicate signature and the knowledge-base parents.
 Results cross to the writers as JSON (the ExtractionResult contract): that is the serialisation the benchmark
 reports. Writers store through ``Store.add_results`` like the local writer thread, so the rows are the ones the
 local engine writes and a document seen twice in one run is stored once (``ON CONFLICT`` on the content hash).
 
-A cluster is started for the run (``num_cpus`` CPUs, on loopback) and stopped after it, unless ``address``
+The extraction actors belong to a ``RayEngine``, which starts them once (each loads the pipeline, from the
+pipeline cache when it holds it) and keeps them for every run through it; ``ingest_ray`` is one engine for one
+run. A cluster is started by the engine (``num_cpus`` CPUs, on loopback) and stopped with it, unless ``address``
 names one (``auto``: the running cluster; ``ray://host:10001``: Ray Client), or Ray is already initialised in
 this process (the caller's cluster, left running). On a cluster of several machines claimgraph (and the spaCy
 model) must be installed on every node, and the store must be a PostgreSQL URL every node reaches.
@@ -20,6 +23,7 @@ model) must be installed on every node, and the store must be a PostgreSQL URL e
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import time
@@ -30,7 +34,7 @@ from pydantic import BaseModel, Field
 
 from ..errors import ClaimgraphError, InputError, PipelineError
 from ..models import Actor, Document, ExtractionResult
-from ..store.base import PendingDocument
+from ..store.base import PendingDocument, Store
 from ..store.neardup import Signature, signature
 from ..textio import check_text, content_hash, document_from_record, prepare_document
 from .runner import MAX_REPORTED, Extracting, IngestSummary, _ancestors
@@ -48,7 +52,6 @@ class RaySettings(BaseModel):
     writers: int = Field(1, ge=1)  # writer actors (SQLite: always 1, it has one writer at a time)
     batch_size: int = Field(16, ge=1)  # documents per extraction batch
     write_batch: int = Field(16, ge=1)  # documents per write transaction
-    progress_bars: bool = False  # Ray Data's own progress bars on stderr
     verifier: str | None = "bundled"  # the statement verifier of the actors' Extractor (see Extractor)
 
 
@@ -56,6 +59,7 @@ class RayRun(BaseModel):
     """Where the time of a run went, for the benchmark: cluster start, the pipeline, serialisation."""
 
     cluster_seconds: float = 0.0  # ray.init (0 with a cluster already running)
+    actor_seconds: float = 0.0  # the extraction actors' start (a worker process and a pipeline load each)
     pipeline_seconds: float = 0.0  # first batch read to last batch written
     started_cluster: bool = False
 
@@ -90,20 +94,20 @@ def shard_files(inputs: list[str]) -> tuple[list[str], list[str]]:
 def _import_ray() -> Any:
     try:
         import ray
-        import ray.data  # noqa: F401  (Ray Data ships in ray[data])
     except ImportError as exc:
-        raise PipelineError(f"--engine ray needs Ray with Ray Data: {RAY_EXTRA}") from exc
+        raise PipelineError(f"--engine ray needs Ray: {RAY_EXTRA}") from exc
     return ray
 
 
 # ---- the stages (plain classes: Ray runs them as actors, the tests can call them directly) -------------------
 class ShardExtractor:
-    """An extraction actor: ``{"line", "shard"}`` batches in, one row per document out."""
+    """An extraction actor: ``{"line", "shard"}`` batches in, one row per document out. Started once (the pipeline
+    loaded once, from the pipeline cache when it holds it) and reused by every run of its RayEngine, whatever the
+    store: each batch names the store whose content hashes it checks."""
 
-    def __init__(self, store_spec: str, kb_paths: tuple[str, ...] = (),
-                 extractor_factory: ExtractorFactory | None = None, verifier: str | None = "bundled"):
-        from ..store import open_store
-
+    def __init__(self, kb_paths: tuple[str, ...] = (), extractor_factory: ExtractorFactory | None = None,
+                 verifier: str | None = "bundled"):
+        started = time.monotonic()
         if extractor_factory is None:
             from ..extract import Extractor
 
@@ -111,9 +115,19 @@ class ShardExtractor:
         else:
             self.extractor = extractor_factory()
         self.kb = getattr(self.extractor, "kb", None)
-        self.store = open_store(store_spec, create=False)
+        self.stores: dict[str, Store] = {}
+        self.load_seconds = time.monotonic() - started
 
-    def __call__(self, batch: dict[str, Any]) -> dict[str, list]:
+    def ready(self) -> float:
+        """Seconds this actor took to load its pipeline (the call returns once it is loaded)."""
+        return self.load_seconds
+
+    def close(self) -> None:
+        for store in self.stores.values():
+            store.close()
+        self.stores.clear()
+
+    def extract(self, store_spec: str, batch: dict[str, Any]) -> dict[str, list]:
         out: dict[str, list] = {"kind": [], "payload": [], "digest": [], "hashvalues": [], "band_keys": []}
 
         def emit(kind: str, payload: str, digest: str = "", sig: Signature | None = None) -> None:
@@ -132,7 +146,7 @@ class ShardExtractor:
                 emit("problem", str(exc))
                 continue
             candidates.append((document, content_hash(document.text)))
-        stored = self.store.existing_hashes([d for _, d in candidates])
+        stored = self._store(store_spec).existing_hashes([d for _, d in candidates])
         fresh, seen = [], set()
         for document, digest in candidates:
             if digest in stored or digest in seen:
@@ -140,25 +154,24 @@ class ShardExtractor:
                 continue
             seen.add(digest)
             fresh.append((document, digest))
-        for (document, digest), result in self._extract(fresh, emit):
-            related = _ancestors(result, self.kb)
-            payload = json.dumps({"result": result.model_dump(mode="json"),
+        # One outcome per document, as in the local engine: a failing document is reported, the batch goes on.
+        outcomes = self.extractor.extract_each([d for d, _ in fresh], n_process=1, batch_size=len(fresh) or 1)
+        for (document, digest), outcome in zip(fresh, outcomes):
+            if isinstance(outcome, InputError):
+                emit("problem", str(outcome))
+                continue
+            related = _ancestors(outcome, self.kb)
+            payload = json.dumps({"result": outcome.model_dump(mode="json"),
                                   "related": [a.model_dump(mode="json") for a in related]}, ensure_ascii=False)
             emit("result", payload, digest, signature(document.text))
         return out
 
-    def _extract(self, fresh: list[tuple[Document, str]],
-                 emit: Callable[..., None]) -> Iterator[tuple[tuple[Document, str], ExtractionResult]]:
-        try:
-            results = list(self.extractor.extract_many([d for d, _ in fresh], n_process=1, batch_size=len(fresh) or 1))
-            yield from zip(fresh, results)
-        except InputError:
-            # The extractor refused one document of the batch: redo them one by one to report that one only.
-            for pair in fresh:
-                try:
-                    yield pair, self.extractor.extract(pair[0])
-                except InputError as exc:
-                    emit("problem", str(exc))
+    def _store(self, spec: str) -> Store:
+        from ..store import open_store
+
+        if spec not in self.stores:
+            self.stores[spec] = open_store(spec, create=False)
+        return self.stores[spec]
 
 
 def _parse_line(line: str, shard: str) -> Document:
@@ -181,7 +194,7 @@ class ShardWriter:
         self.store = open_store(store_spec)
         self.write_batch = write_batch
 
-    def __call__(self, batch: dict[str, Any]) -> dict[str, list]:
+    def write(self, batch: dict[str, Any]) -> dict[str, Any]:
         counts = {"stored": 0, "duplicates": 0, "near_duplicates": 0, "statements": 0, "skipped": 0}
         problems: list[str] = []
         pending: list[PendingDocument] = []
@@ -206,54 +219,84 @@ class ShardWriter:
                     counts["stored"] += 1
                     counts["statements"] += stored.statements
                     counts["near_duplicates"] += stored.near_duplicate_of is not None
-        return {**{k: [v] for k, v in counts.items()}, "problems": [json.dumps(problems)]}
+        return {**counts, "problems": problems}
 
-
-def _parquet_lines(table: Any) -> dict[str, list]:
-    """Parquet rows as the JSON lines the extraction stage reads (one record format for both kinds of shard)."""
-    rows = table.to_pylist()
-    return {"line": [json.dumps({k: v for k, v in r.items() if k != "path"}, default=str) for r in rows],
-            "shard": [r.get("path", "parquet") for r in rows]}
-
-
-def _jsonl_lines(batch: dict[str, Any]) -> dict[str, list]:
-    return {"line": list(batch["text"]), "shard": list(batch["path"])}
+    def close(self) -> None:
+        self.store.close()
 
 
 # ---- the run ---------------------------------------------------------------------------------------------
-def ingest_ray(inputs: list[str], store_spec: str, kb_paths: tuple[str, ...] = (),
-               settings: RaySettings | None = None, on_problem: Callable[[ClaimgraphError], None] | None = None,
-               on_progress: Callable[[IngestSummary], None] | None = None,
-               extractor_factory: ExtractorFactory | None = None, timing: RayRun | None = None) -> IngestSummary:
-    """Ingest the JSONL/Parquet shards of ``inputs`` into the store ``store_spec`` on a Ray cluster."""
-    from ..store import is_postgres, locate, open_store
+class RayEngine:
+    """A Ray cluster's extraction actors, started once and reused by every ``ingest`` through this engine.
 
-    settings = settings or RaySettings()
-    jsonl, parquet = shard_files(inputs)
-    where = locate(store_spec)
-    if where.path is not None:
-        store_spec = str(where.path.resolve())  # the actors' working folder may not be this one
-    with open_store(store_spec):
-        pass  # created (and migrated) once here, not raced by the actors
-    writers = settings.writers if is_postgres(store_spec) else 1
-    ray = _import_ray()
-    timing = timing if timing is not None else RayRun()
-    started = time.monotonic()
-    if not ray.is_initialized():
-        _start(ray, settings)
-        timing.started_cluster = True
-    timing.cluster_seconds = time.monotonic() - started
-    summary = IngestSummary()
-    try:
-        begun = time.monotonic()
-        dataset = _pipeline(ray, jsonl, parquet, store_spec, kb_paths, settings, writers, extractor_factory)
-        for row in dataset.iter_rows():
-            summary.stored += int(row["stored"])
-            summary.duplicates += int(row["duplicates"])
-            summary.near_duplicates += int(row["near_duplicates"])
-            summary.statements += int(row["statements"])
-            summary.skipped += int(row["skipped"])
-            for message in json.loads(row["problems"]):
+    Starting an actor costs a worker process and a pipeline load (from the pipeline cache when it holds this
+    pipeline); a long-lived engine pays it once, not per run (``start_seconds``). Use as a context manager:
+    leaving it stops the actors, and the cluster when this engine started it.
+
+    Per run: the driver reads the shards into batches of ``batch_size`` lines, each batch goes to an extraction
+    actor (at most two batches queued per actor, so memory stays bounded whatever the corpus), and its rows go
+    straight from that actor to a writer actor (the driver holds only references): one writer on SQLite, which
+    has one writer at a time, ``writers`` on PostgreSQL.
+    """
+
+    def __init__(self, settings: RaySettings | None = None, kb_paths: tuple[str, ...] = (),
+                 extractor_factory: ExtractorFactory | None = None):
+        self.settings = settings or RaySettings()
+        self.ray = _import_ray()
+        self.started_cluster = False
+        began = time.monotonic()
+        if not self.ray.is_initialized():
+            _start(self.ray, self.settings)
+            self.started_cluster = True
+        self.cluster_seconds = time.monotonic() - began
+        began = time.monotonic()
+        try:
+            actor = self.ray.remote(num_cpus=1)(ShardExtractor)
+            self.extractors = [actor.remote(tuple(kb_paths), extractor_factory, self.settings.verifier)
+                               for _ in range(self.settings.workers)]
+            self.load_seconds = self._get([a.ready.remote() for a in self.extractors])
+        except BaseException:
+            self.close()
+            raise
+        self.start_seconds = time.monotonic() - began
+
+    def __enter__(self) -> "RayEngine":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        for actor in getattr(self, "extractors", []):
+            with _quietly():
+                self.ray.kill(actor)
+        self.extractors = []
+        if self.started_cluster:
+            self.ray.shutdown()
+            self.started_cluster = False
+
+    def ingest(self, inputs: list[str], store_spec: str,
+               on_problem: Callable[[ClaimgraphError], None] | None = None,
+               on_progress: Callable[[IngestSummary], None] | None = None) -> IngestSummary:
+        """Ingest the JSONL/Parquet shards of ``inputs`` into the store ``store_spec``."""
+        from ..store import is_postgres, locate, open_store
+
+        jsonl, parquet = shard_files(inputs)
+        where = locate(store_spec)
+        if where.path is not None:
+            store_spec = str(where.path.resolve())  # the actors' working folder may not be this one
+        with open_store(store_spec):
+            pass  # created (and migrated) once here, not raced by the actors
+        n_writers = self.settings.writers if is_postgres(store_spec) else 1
+        writer = self.ray.remote(num_cpus=0)(ShardWriter)
+        writers = [writer.remote(store_spec, self.settings.write_batch) for _ in range(n_writers)]
+        summary = IngestSummary()
+        started = time.monotonic()
+
+        def add(counts: dict[str, Any]) -> None:
+            for name in ("stored", "duplicates", "near_duplicates", "statements", "skipped"):
+                setattr(summary, name, getattr(summary, name) + int(counts[name]))
+            for message in counts["problems"]:
                 if len(summary.problems) < MAX_REPORTED:
                     summary.problems.append(message)
                 if on_problem:
@@ -261,21 +304,66 @@ def ingest_ray(inputs: list[str], store_spec: str, kb_paths: tuple[str, ...] = (
             summary.seconds = time.monotonic() - started
             if on_progress:
                 on_progress(summary)
-        timing.pipeline_seconds = time.monotonic() - begun
-    except ClaimgraphError:
-        raise
-    except Exception as exc:  # noqa: BLE001  (Ray wraps an actor's error in its own types: one clear message)
-        cause = _root_cause(exc)
-        if isinstance(cause, ClaimgraphError):
-            raise type(cause)(str(cause)) from exc
-        # Ray's wrappers may end in an empty SystemException; its outer message ends with the actor's error.
-        reason = (f"{type(cause).__name__}: {cause}" if str(cause).strip()
-                  else str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__)
-        raise PipelineError(f"the Ray run failed: {reason.splitlines()[0]}") from exc
-    finally:
-        if timing.started_cluster:
-            ray.shutdown()
-    summary.seconds = time.monotonic() - started
+
+        try:
+            pending: list[Any] = []
+            limit = 2 * len(self.extractors)
+            for n, batch in enumerate(_batches(jsonl, parquet, self.settings.batch_size)):
+                rows = self.extractors[n % len(self.extractors)].extract.remote(store_spec, batch)
+                pending.append(writers[n % len(writers)].write.remote(rows))
+                while len(pending) >= limit:
+                    done, pending = self.ray.wait(pending, num_returns=1)
+                    add(self._get(done[0]))
+            for ref in pending:
+                add(self._get(ref))
+        finally:
+            for actor in writers:
+                with _quietly():
+                    self.ray.kill(actor)
+        summary.seconds = time.monotonic() - started
+        return summary
+
+    def _get(self, refs: Any) -> Any:
+        """``ray.get``, with an actor's error given back as claimgraph's own (Ray wraps it in its types)."""
+        try:
+            return self.ray.get(refs)
+        except ClaimgraphError:
+            raise
+        except Exception as exc:  # noqa: BLE001  (one clear message instead of Ray's wrappers)
+            cause = _root_cause(exc)
+            if isinstance(cause, ClaimgraphError):
+                raise type(cause)(str(cause)) from exc
+            # Ray's wrappers may end in an empty SystemException; its outer message ends with the actor's error.
+            reason = (f"{type(cause).__name__}: {cause}" if str(cause).strip()
+                      else str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__)
+            raise PipelineError(f"the Ray run failed: {reason.splitlines()[0]}") from exc
+
+
+@contextlib.contextmanager
+def _quietly() -> Iterator[None]:
+    """Stopping an actor that is already gone (its process died, the cluster stopped) is not an error."""
+    try:
+        yield
+    except Exception:  # noqa: BLE001  (Ray raises its own types for a dead actor or cluster)
+        pass
+
+
+def ingest_ray(inputs: list[str], store_spec: str, kb_paths: tuple[str, ...] = (),
+               settings: RaySettings | None = None, on_problem: Callable[[ClaimgraphError], None] | None = None,
+               on_progress: Callable[[IngestSummary], None] | None = None,
+               extractor_factory: ExtractorFactory | None = None, timing: RayRun | None = None) -> IngestSummary:
+    """Ingest the JSONL/Parquet shards of ``inputs`` into the store ``store_spec`` on a Ray cluster: a RayEngine
+    for this one run (``claimgraph ingest --engine ray``)."""
+    shard_files(inputs)  # a bad input is reported before any cluster starts
+    timing = timing if timing is not None else RayRun()
+    with RayEngine(settings, kb_paths, extractor_factory) as engine:
+        timing.started_cluster = engine.started_cluster
+        timing.cluster_seconds = engine.cluster_seconds
+        timing.actor_seconds = engine.start_seconds
+        began = time.monotonic()
+        summary = engine.ingest(inputs, store_spec, on_problem, on_progress)
+        timing.pipeline_seconds = time.monotonic() - began
+    summary.seconds = timing.cluster_seconds + timing.actor_seconds + timing.pipeline_seconds
     return summary
 
 
@@ -300,27 +388,37 @@ def _start(ray: Any, settings: RaySettings) -> None:
         raise PipelineError(f"cannot start a local Ray cluster: {exc}".splitlines()[0]) from exc
 
 
-def _pipeline(ray: Any, jsonl: list[str], parquet: list[str], store_spec: str, kb_paths: tuple[str, ...],
-              settings: RaySettings, writers: int, extractor_factory: ExtractorFactory | None) -> Any:
-    context = ray.data.DataContext.get_current()
-    context.enable_progress_bars = settings.progress_bars
-    free = {"num_cpus": 0}  # reading is cheap: the CPUs go to the extraction actors
-    parts = []
-    if jsonl:
-        parts.append(ray.data.read_text(jsonl, include_paths=True, ray_remote_args=free)
-                     .map_batches(_jsonl_lines, batch_format="numpy", num_cpus=0))
+def _batches(jsonl: list[str], parquet: list[str], size: int) -> Iterator[dict[str, list]]:
+    """The shards' lines in batches of ``size``, read lazily here in the driver (Parquet rows as JSON lines, the
+    one record format of the extraction stage). Not Ray Data: its planning tasks need a free CPU, which the
+    long-lived extraction actors hold, so a run waited forever (seen with a Parquet shard on a 2-CPU cluster);
+    and the shards are files this process lists anyway (``shard_files``)."""
+    batch: dict[str, list] = {"line": [], "shard": []}
+    for line, shard in _lines(jsonl, parquet):
+        batch["line"].append(line)
+        batch["shard"].append(shard)
+        if len(batch["line"]) >= size:
+            yield batch
+            batch = {"line": [], "shard": []}
+    if batch["line"]:
+        yield batch
+
+
+def _lines(jsonl: list[str], parquet: list[str]) -> Iterator[tuple[str, str]]:
+    for path in jsonl:
+        with open(path, encoding="utf-8", errors="replace") as lines:  # a bad byte: that line's JSON check says so
+            for line in lines:
+                if line.strip():
+                    yield line.rstrip("\r\n"), path
     if parquet:
-        parts.append(ray.data.read_parquet(parquet, include_paths=True, ray_remote_args=free)
-                     .map_batches(_parquet_lines, batch_format="pyarrow", num_cpus=0))
-    lines = parts[0] if len(parts) == 1 else parts[0].union(*parts[1:])
-    extracted = lines.map_batches(
-        ShardExtractor, fn_constructor_kwargs={"store_spec": store_spec, "kb_paths": tuple(kb_paths),
-                                               "extractor_factory": extractor_factory,
-                                               "verifier": settings.verifier},
-        concurrency=settings.workers, num_cpus=1, batch_size=settings.batch_size, batch_format="numpy")
-    return extracted.map_batches(
-        ShardWriter, fn_constructor_kwargs={"store_spec": store_spec, "write_batch": settings.write_batch},
-        concurrency=writers, num_cpus=0, batch_size=settings.write_batch, batch_format="numpy")
+        try:
+            import pyarrow.parquet as pq
+        except ImportError as exc:
+            raise PipelineError(f"reading Parquet shards needs pyarrow: {RAY_EXTRA}") from exc
+        for path in parquet:
+            for part in pq.ParquetFile(path).iter_batches(batch_size=256):
+                for row in part.to_pylist():
+                    yield json.dumps(row, default=str), path
 
 
 def _root_cause(exc: BaseException) -> BaseException:
@@ -334,4 +432,5 @@ def _root_cause(exc: BaseException) -> BaseException:
     return seen
 
 
-__all__ = ["RayRun", "RaySettings", "local_cluster_options", "ShardExtractor", "ShardWriter", "ingest_ray", "shard_files"]
+__all__ = ["RayEngine", "RayRun", "RaySettings", "local_cluster_options", "ShardExtractor", "ShardWriter",
+           "ingest_ray", "shard_files"]

@@ -67,36 +67,33 @@ def reprocess(store: Store, extractor: Extracting, since: dt.date | None = None,
         if on_progress:
             on_progress(summary)
 
+    def skip(problem: InputError) -> None:
+        """A document kept as it was: refused by today's input checks, or its extraction failed."""
+        summary.skipped += 1
+        summary.problems.append(str(problem))
+        if on_problem:
+            on_problem(problem)
+        tick()
+
     def documents() -> Iterator[Document]:
         for pk, stored in selected:
             document = prepare_document(stored)
             try:
                 check_text(document.text, document.id)
             except InputError as exc:
-                summary.skipped += 1
-                summary.problems.append(str(exc))
-                if on_problem:
-                    on_problem(exc)
-                tick()
+                skip(exc)
                 continue
             inflight.append(pk)
             yield document
 
-    # One outcome per document where the extractor gives them (Extractor.extract_each): a document over its time
-    # budget or breaking the pipeline keeps its stored extraction, is reported, and the others go on.
-    each = getattr(extractor, "extract_each", None)
-    outcomes = each(documents(), n_process=workers, batch_size=batch_size) if each is not None else \
-        extractor.extract_many(documents(), n_process=workers, batch_size=batch_size)
-    for result in outcomes:
+    # One outcome per document (Extractor.extract_each): a document over its time budget or breaking the
+    # pipeline keeps its stored extraction, is reported, and the others go on.
+    for outcome in extractor.extract_each(documents(), n_process=workers, batch_size=batch_size):
         pk = inflight.popleft()
-        if isinstance(result, InputError):
-            summary.skipped += 1
-            summary.problems.append(str(result))
-            if on_problem:
-                on_problem(result)
-            tick()
+        if isinstance(outcome, InputError):
+            skip(outcome)
             continue
-        store.replace_result(pk, result, _ancestors(result, kb))
+        store.replace_result(pk, outcome, _ancestors(outcome, kb))
         summary.done += 1
         tick()
     summary.statements_after = store.stats().statements

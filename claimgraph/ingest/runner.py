@@ -27,10 +27,12 @@ MAX_REPORTED = 1000  # problems kept in the summary; the count goes on
 
 
 class Extracting(Protocol):
-    def extract(self, document: Document) -> ExtractionResult: ...
+    """What the ingest engines need of an extractor (claimgraph.extract.Extractor; the tests' doubles)."""
 
-    def extract_many(self, documents: Iterable[Document], n_process: int = 1,
-                     batch_size: int = 16) -> Iterator[ExtractionResult]: ...
+    def extract_each(self, documents: Iterable[Document], n_process: int = 1,
+                     batch_size: int = 16) -> Iterator[ExtractionResult | InputError]:
+        """A result or an InputError for each document, in input order: one document's failure is its own."""
+        ...
 
 
 class IngestSummary(BaseModel):
@@ -132,36 +134,15 @@ def ingest(items: Iterable[Document | ClaimgraphError], store: Store, extractor:
                     summary.near_duplicates += stored.near_duplicate_of is not None
         tick()
 
-    stream = candidates()
-    each = getattr(extractor, "extract_each", None)
     with _Writer(store_batch) as writer:
         # Every document's outcome in its place (Extractor.extract_each): a failure is reported, the rest go on.
-        for outcome in each(stream, n_process=workers, batch_size=batch_size) if each is not None else ():
+        for outcome in extractor.extract_each(candidates(), n_process=workers, batch_size=batch_size):
             _, digest = inflight.popleft()
             if isinstance(outcome, InputError):
                 seen_hashes.discard(bytes.fromhex(digest)[:16])
                 report(outcome)
             else:
                 writer.put(outcome, digest)
-        while each is None:  # an extractor with only Extracting's methods, which raise on a bad document
-            try:
-                for result in extractor.extract_many(stream, n_process=workers, batch_size=batch_size):
-                    _, digest = inflight.popleft()
-                    writer.put(result, digest)
-                break
-            except InputError:
-                # The extractor refused a document mid-batch and its stream is gone: redo the documents in
-                # flight one by one to find and report the bad one, then carry on with the rest of the input.
-                pending = list(inflight)
-                inflight.clear()
-                for document, digest in pending:
-                    try:
-                        result = extractor.extract(document)
-                    except InputError as exc:
-                        seen_hashes.discard(bytes.fromhex(digest)[:16])
-                        report(exc)
-                        continue
-                    writer.put(result, digest)
     summary.seconds = time.monotonic() - started
     return summary
 

@@ -19,7 +19,7 @@ SYNTAX_CLASSES = (
     "object_control", "perform", "doubt", "plan", "role", "member", "carrier", "pair", "part", "naming",
     "reciprocal", "agentive", "responsibility", "responsible", "claiming", "denying", "charge", "confirming",
     "scheduled", "control_adjective", "intention",
-    "partitive",
+    "partitive", "adverbial_event", "own_event", "instrument", "quantity",
 )
 
 
@@ -47,6 +47,10 @@ class WordClasses:
     control_adjective: frozenset[str]
     intention: frozenset[str]
     partitive: frozenset[str]
+    adverbial_event: frozenset[str]
+    own_event: frozenset[str]
+    instrument: frozenset[str]
+    quantity: frozenset[str]
 
 
 def load_syntax_cues(extra: str | None = None) -> WordClasses:

@@ -20,7 +20,7 @@ from sqlalchemy import Connection, Engine, Row, and_, insert, or_, select
 from ..errors import InputError, NotFoundError
 from ..models import EVENT_TYPES, STANCES
 from . import schema as t
-from .models import Claim, Judgement
+from .models import Claim, Judgement, Review
 from .queries import _claim_select
 
 VERDICTS = ("confirm", "reject", "correct")
@@ -118,6 +118,7 @@ class JudgementMixin:
     # provided by SqlStore's other parts (QueryMixin, SqlStore)
     _claims: Callable[[Connection, Sequence[Row[Any]]], list[Claim]]
     _transaction: Callable[[Callable[[Connection], Judgement], str], Judgement]
+    _names: Callable[[Connection, Iterable[str | None]], dict[str, str]]
 
     def add_judgement(self, doc_id: str | None, statement_id: str, verdict: str,
                       correction: dict[str, Any] | None = None, note: str | None = None,
@@ -196,15 +197,39 @@ class JudgementMixin:
     def latest_judgements(self, doc_pks: list[int]) -> dict[tuple[int, str], Judgement]:
         """The judgement in force for each judged statement of these documents: (doc pk, statement id) -> the
         latest judgement whose key the statement fits best."""
-        out: dict[tuple[int, str], Judgement] = {}
         if not doc_pks:
-            return out
+            return {}
         with self.engine.connect() as conn:
-            rows = conn.execute(select(t.judgements).where(J.doc_pk.in_(doc_pks)).order_by(J.pk)).all()
-            pk_of = {row.pk: row.doc_pk for row in rows}
-            for judgement in self._with_current(conn, rows):
-                if judgement.current_statement_id is not None:
-                    out[(pk_of[judgement.id], judgement.current_statement_id)] = judgement
+            return self._in_force(conn, doc_pks)
+
+    def _in_force(self, conn: Connection, doc_pks: Iterable[int]) -> dict[tuple[int, str], Judgement]:
+        out: dict[tuple[int, str], Judgement] = {}
+        wanted = sorted(set(doc_pks))
+        if not wanted:
+            return out
+        rows = conn.execute(select(t.judgements).where(J.doc_pk.in_(wanted)).order_by(J.pk)).all()
+        pk_of = {row.pk: row.doc_pk for row in rows}
+        for judgement in self._with_current(conn, rows):
+            if judgement.current_statement_id is not None:
+                out[(pk_of[judgement.id], judgement.current_statement_id)] = judgement
+        return out
+
+    def _reviewed(self, conn: Connection, rows: Sequence[Row[Any]], claims: list[Claim]) -> list[Claim]:
+        """``claims`` (of statement ``rows``) with the review in force on each: an analyst's correction is shown
+        beside the machine's fields, which stay as extracted."""
+        in_force = self._in_force(conn, (r.doc_pk for r in rows))
+        if not in_force:
+            return claims
+        found = [(i, in_force[(r.doc_pk, r.sid)]) for i, r in enumerate(rows) if (r.doc_pk, r.sid) in in_force]
+        keys = {v for _, j in found for f, v in (j.correction or {}).items() if f in ACTOR_FIELDS and v}
+        names = self._names(conn, keys) if keys else {}
+        out = list(claims)
+        for i, j in found:
+            corrected = dict(j.correction or {})
+            out[i] = claims[i].model_copy(update={"review": Review(
+                judgement_id=j.id, verdict=j.verdict, reviewer=j.reviewer, judged_at=j.created_at, note=j.note,
+                corrected=corrected, corrected_names={f: names.get(v, v) if v else None
+                                                      for f, v in corrected.items() if f in ACTOR_FIELDS})})
         return out
 
     @staticmethod

@@ -47,8 +47,23 @@ class ClaimFilter(_Row):
     order: Literal["newest", "confidence"] = "newest"  # newest first, or lowest confidence first (review)
 
 
+class Review(_Row):
+    """An analyst's judgement in force on a stored claim, shown beside the machine's fields: who, when, the
+    verdict and, with ``correct``, the fields as the reviewer says they should be (the claim itself keeps the
+    machine's values)."""
+
+    judgement_id: int
+    verdict: str  # confirm | reject | correct
+    reviewer: str | None = None
+    judged_at: dt.datetime
+    note: str | None = None
+    corrected: dict[str, Any] = Field(default_factory=dict)  # field -> the reviewer's value (actor fields: keys)
+    corrected_names: dict[str, str | None] = Field(default_factory=dict)  # actor field -> that actor's name
+
+
 class Claim(_Row):
-    """One stored statement with its document's provenance and its actors' names."""
+    """One stored statement with its document's provenance and its actors' names; in ``claims`` listings also
+    the review in force on it, if any."""
 
     statement_id: str
     doc_id: str
@@ -80,6 +95,7 @@ class Claim(_Row):
     parent: str | None = None
     proposition: str
     sources: int = 0  # independent sources of the proposition (duplicate groups of asserting documents)
+    review: Review | None = None  # the latest analyst's judgement that applies to this statement now
 
 
 class AsserterStance(_Row):

@@ -8,7 +8,9 @@ FTS5 does, so a search finds the same statements on both backends.
 
 from __future__ import annotations
 
-from typing import Any
+import uuid
+from contextlib import contextmanager
+from typing import Any, Iterator
 
 from sqlalchemy import Connection, Engine, Table, event, text
 from sqlalchemy.dialects import postgresql
@@ -87,3 +89,19 @@ class PostgresDialect(Dialect):
 
     def is_retryable(self, exc: BaseException) -> bool:
         return isinstance(exc, DBAPIError) and getattr(exc.orig, "sqlstate", None) in RETRYABLE
+
+
+@contextmanager
+def scratch_schema(dsn: str, prefix: str = "scratch") -> Iterator[str]:
+    """A fresh, empty schema of the database ``dsn``, as a store URL whose search_path is that schema; dropped
+    with everything in it on leaving (the tests' and benchmarks' throwaway stores on one server)."""
+    import psycopg
+
+    schema = f"{prefix}_{uuid.uuid4().hex[:16]}"
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        yield f"{dsn}{'&' if '?' in dsn else '?'}options=-csearch_path%3D{schema}"
+    finally:
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from sqlalchemy import ColumnElement, Integer, Row, Select, and_, func, or_, select, true
 from sqlalchemy.engine import Connection, Engine
@@ -64,6 +64,8 @@ def claim_conditions(flt: ClaimFilter) -> list[ColumnElement[bool]]:
 class QueryMixin:
     engine: Engine
     dialect: Dialect
+    # provided by JudgementMixin: the analysts' reviews in force, beside the machine's fields
+    _reviewed: Callable[[Connection, Sequence[Row[Any]], list[Claim]], list[Claim]]
 
     # ---- names -------------------------------------------------------------------------------------
     @staticmethod
@@ -217,7 +219,8 @@ class QueryMixin:
             query = query.order_by(S.date.desc().nulls_last(), S.pk.desc())
         query = query.limit(flt.limit).offset(flt.offset)
         with self.engine.connect() as conn:
-            return self._claims(conn, conn.execute(query).all())
+            rows = conn.execute(query).all()
+            return self._reviewed(conn, rows, self._claims(conn, rows))
 
     def propositions(self, contested_only: bool = False, min_sources: int = 0, limit: int = 50,
                      actor: list[str] | None = None, offset: int = 0,

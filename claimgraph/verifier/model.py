@@ -1,8 +1,10 @@
-"""The verifier's model file: a calibrated logistic regression as plain JSON, scored without scikit-learn.
+"""The verifier's model file: a calibrated linear or boosted-tree scorer as plain JSON, scored without scikit-learn.
 
-The file holds the weight of every feature name, the intercept, the calibration map (Platt: a sigmoid of the
-linear score; isotonic: a step function of the raw probability), the feature schema, the versions of the
-libraries that trained it, what it was trained on and how it scored. JSON rather than a pickle: it is small,
+The file holds the score's parts (the intercept, the weight of every feature name for a logistic regression,
+the trees of a gradient-boosted model: each node the feature it tests and its threshold, each leaf its share of
+the score), the calibration map (Platt: a sigmoid of the raw score; isotonic: a step function of the raw
+probability), the feature schema, the versions of the libraries that trained it, what it was trained on and how
+it scored. JSON rather than a pickle: it is small,
 diffable, loads in milliseconds and cannot run code when it is opened.
 """
 
@@ -11,6 +13,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import struct
 from bisect import bisect_right
 from pathlib import Path
 from typing import Any, Literal
@@ -22,7 +25,7 @@ from ..errors import VerifierError
 from .features import FEATURE_SCHEMA, Features
 
 FORMAT = "claimgraph-verifier"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: boosted trees beside the weights
 BUNDLED_MODEL = package_data_path("verifier") / "model.json"
 MODEL_ENV = "CLAIMGRAPH_VERIFIER_MODEL"  # a local model (`claimgraph verifier train --db ... -o PATH`)
 
@@ -37,6 +40,36 @@ class Calibration(BaseModel):
     y: list[float] = Field(default_factory=list)  # ... and the calibrated probability at each
 
 
+class Tree(BaseModel):
+    """One regression tree, as parallel node arrays: node ``i`` sends a statement to ``left[i]`` when its value
+    of ``feature[i]`` (0 when it lacks the feature) is at most ``threshold[i]``, else to ``right[i]``; a leaf
+    (``left[i] == -1``) adds ``value[i]`` (learning rate included) to the raw score."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    feature: list[str]
+    threshold: list[float]
+    left: list[int]
+    right: list[int]
+    value: list[float]
+
+    def score(self, features: Features) -> float:
+        """``features`` as 32-bit floats (``as_float32``), as scikit-learn's trees read them."""
+        node = 0
+        while self.left[node] >= 0:
+            node = self.left[node] if features.get(self.feature[node], 0.0) <= self.threshold[node] \
+                else self.right[node]
+        return self.value[node]
+
+
+def as_float32(features: Features) -> Features:
+    """The feature values as scikit-learn's trees compare them (they read features as 32-bit floats): without
+    this, a statement whose value lies on a threshold can take the other branch."""
+    names = list(features)
+    values = struct.unpack(f"{len(names)}f", struct.pack(f"{len(names)}f", *features.values()))
+    return dict(zip(names, values))
+
+
 class VerifierModel(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -44,7 +77,8 @@ class VerifierModel(BaseModel):
     format_version: int = FORMAT_VERSION
     feature_schema: int
     intercept: float
-    weights: dict[str, float]
+    weights: dict[str, float] = Field(default_factory=dict)
+    trees: list[Tree] = Field(default_factory=list)
     calibration: Calibration
     threshold: float  # the default --min-confidence this model was evaluated at
     trained: dict[str, Any] = Field(default_factory=dict)  # data, seeds, library versions, date
@@ -52,7 +86,11 @@ class VerifierModel(BaseModel):
 
     def raw_score(self, features: Features) -> float:
         weights = self.weights
-        return self.intercept + sum(weights.get(name, 0.0) * value for name, value in features.items())
+        linear = sum(weights.get(name, 0.0) * value for name, value in features.items()) if weights else 0.0
+        if not self.trees:
+            return self.intercept + linear
+        narrow = as_float32(features)
+        return self.intercept + linear + sum(tree.score(narrow) for tree in self.trees)
 
     def probability(self, features: Features) -> float:
         return self.calibrate(self.raw_score(features))

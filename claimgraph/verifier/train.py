@@ -21,6 +21,7 @@ THRESHOLDS = tuple(round(0.05 * i, 2) for i in range(1, 19))
 RECALL_KEPT = 0.8  # the default threshold keeps at least this share of the recall without one (issue 9's goal)
 DOC_START, DOC_END = "<!-- verifier:start -->", "<!-- verifier:end -->"
 COMMAND = "claimgraph verifier train"
+BOOTSTRAP = 1000  # resamples of the training documents for the cross-validated AUC's interval
 
 
 @dataclass
@@ -62,6 +63,41 @@ def choose_threshold(judged: list, results: list, examples: list[Example], score
     return best[0]
 
 
+def cross_validated(train: list[Example], fitted: Any, judged: list, results: list,
+                    threshold: float) -> dict[str, Any]:
+    """Figures of the grouped cross-validation on the training documents (every document scored by a model that
+    did not see it, calibrated without its fold): AUC with a 95% bootstrap interval over documents, calibration
+    error, and precision and recall at the threshold."""
+    import numpy as np
+
+    n = len(train)
+    labels = [e.label for e in train]
+    oof = fitted.oof[:n]
+    crossed = fitted.oof_cross[:n]
+    docs = sorted({e.doc_id for e in train})
+    rows = {d: [i for i, e in enumerate(train) if e.doc_id == d] for d in docs}
+    rng = np.random.RandomState(0)
+    samples = []
+    for _ in range(BOOTSTRAP):
+        picked = [i for k in rng.randint(0, len(docs), len(docs)) for i in rows[docs[k]]]
+        value = auc([labels[i] for i in picked], [oof[i] for i in picked])
+        if value is not None:
+            samples.append(value)
+    by_doc: dict[str, list[float]] = {}
+    for e, p in zip(train, crossed):
+        by_doc.setdefault(e.doc_id, []).append(p)
+    at = threshold_figures(labels, crossed, threshold)
+    return {"cv_documents": len(docs), "cv_statements": n, "cv_auc": auc(labels, oof),
+            "cv_auc_low": float(np.percentile(samples, 2.5)) if samples else None,
+            "cv_auc_high": float(np.percentile(samples, 97.5)) if samples else None,
+            "cv_auc_hand_set": auc(labels, [e.features["hand_set_confidence"] for e in train]),
+            "cv_ece": ece(labels, crossed), "cv_kept": at["kept"], "cv_precision": at["precision"],
+            "cv_precision_all": at["precision_all"],
+            "cv_recall": recall(judged, results, lambda d, i: by_doc[d][i] >= threshold),
+            "cv_recall_all": recall(judged, results, lambda d, i: True),
+            "cv_reliability": reliability(labels, crossed)}
+
+
 def run_training(extractor: Any, shared_eval: Path, output: Path | None = None, store: Any = None,
                  calibration: str = "platt", docs: Path | None = None, png: Path | None = None,
                  progress: Callable[[str], None] = lambda _: None) -> TrainReport:
@@ -100,10 +136,11 @@ def run_training(extractor: Any, shared_eval: Path, output: Path | None = None, 
         "recall": recall(hj, hr, lambda d, i: by_doc[d][i] >= model.threshold),
         "recall_all": recall(hj, hr, lambda d, i: True),
         "train_oof_auc": auc([e.label for e in train + reviewed], fitted.oof),
+        **cross_validated(train, fitted, [j for j, _ in split], [r for _, r in split], model.threshold),
         "reliability": reliability(labels, scores), "reliability_hand_set": reliability(labels, hand),
     }
     model.metrics = {k: (round(v, 4) if isinstance(v, float) else v) for k, v in figures.items()
-                     if not k.startswith("reliability")}
+                     if "reliability" not in k}
     model.trained.update(train_documents=len(train_docs), reviewed_statements=len(reviewed),
                          sources=sorted(set(TRAIN_SOURCES.values())))
     out = output or BUNDLED_MODEL
@@ -118,36 +155,65 @@ def run_training(extractor: Any, shared_eval: Path, output: Path | None = None, 
     return report
 
 
+def _goal_rows(f: dict[str, Any], prefix: str) -> list[tuple[str, float, bool]]:
+    recall_all = f[f"{prefix}recall_all"]
+    kept = f[f"{prefix}recall"] / recall_all if recall_all else 0.0
+    return [("AUC", f[f"{prefix}auc"] or 0.0, (f[f"{prefix}auc"] or 0) >= 0.85),
+            ("expected calibration error (10 bins)", f[f"{prefix}ece"], f[f"{prefix}ece"] <= 0.05),
+            ("strict precision at the default threshold", f[f"{prefix}precision"], f[f"{prefix}precision"] >= 0.85),
+            ("share of the recall kept at the default threshold", kept, recall_all > 0 and kept >= RECALL_KEPT)]
+
+
+def _describe(m: VerifierModel) -> str:
+    setting: Any = m.trained.get("setting")
+    if m.trained.get("model") == "trees":
+        return (f"Gradient-boosted trees ({len(m.trees)} trees of depth {setting['max_depth']}, learning rate "
+                f"{setting['learning_rate']}, subsample {setting['subsample']}, at least {setting['min_samples_leaf']} "
+                "statements a leaf)")
+    return f"Logistic regression (C={setting})"
+
+
 def render(report: TrainReport, png: Path | None, docs: Path) -> str:
     f, m = report.figures, report.model
     rows = "\n".join(f"| {lo:.1f}-{hi:.1f} | {n} | {share:.2f} | {hn} | {hshare:.2f} |"
                      for (lo, hi, share, n), (_, _, hshare, hn) in zip(f["reliability"], f["reliability_hand_set"]))
+    cv_rows = "\n".join(f"| {lo:.1f}-{hi:.1f} | {n} | {share:.2f} |" for lo, hi, share, n in f["cv_reliability"])
     image = f"![reliability diagram]({png.relative_to(docs.parent).as_posix()})\n\n" if png else ""
-    goals = [("AUC on held-out documents", f["auc"], ">= 0.85", (f["auc"] or 0) >= 0.85),
-             ("expected calibration error", f["ece"], "<= 0.05", f["ece"] <= 0.05),
-             ("strict precision at the default threshold", f["precision"], ">= 0.85", f["precision"] >= 0.85),
-             ("recall kept at the default threshold", f["recall"] / f["recall_all"] if f["recall_all"] else 0.0,
-              ">= 0.80", f["recall_all"] > 0 and f["recall"] >= 0.8 * f["recall_all"])]
-    goal_rows = "\n".join(f"| {name} | {value:.3f} | {goal} | {'yes' if ok else 'no'} |"
-                          for name, value, goal, ok in goals)
+    goals = {"AUC": ">= 0.85", "expected calibration error (10 bins)": "<= 0.05",
+             "strict precision at the default threshold": ">= 0.85",
+             "share of the recall kept at the default threshold": f">= {RECALL_KEPT:.2f}"}
+    goal_rows = "\n".join(
+        f"| {name} | {cv:.3f} ({'yes' if cv_ok else 'no'}) | {held:.3f} ({'yes' if held_ok else 'no'}) | {goals[name]} |"
+        for (name, cv, cv_ok), (_, held, held_ok) in zip(_goal_rows(f, "cv_"), _goal_rows(f, "")))
+    tried = ", ".join(f"{k} {v:.3f}" for k, v in m.trained.get("cv_auc", {}).items())
+    n_reviewed = m.trained.get("reviewed_statements")
+    reviewed = f", {n_reviewed} from review judgements" if n_reviewed else ""
     return f"""{DOC_START}
 ## Statement verifier
 
 Generated by `{COMMAND}` (rebuilds `claimgraph/data/verifier/model.json`, this section and the diagram;
 {report.seconds:.0f} s on a loaded 2-core machine). Do not edit by hand: rerun the command. It is deterministic:
-two runs on the same code and data write byte-identical model files (fixed folds, seed and solver; no dates).
+two runs on the same code and data write byte-identical model files (fixed folds, seeds and solvers; no dates).
 
 `confidence` is the verifier's calibrated probability that a statement is strictly correct (asserter, stance,
-subject, type family and object all right, as `claimgraph eval judged` scores it). Trained on
-{m.trained.get('train_documents')} judged documents whose licence allows it (re3d's public-domain, OGL and CC BY
-sources: {', '.join(sorted(TRAIN_SOURCES))}; {m.trained.get('statements')} candidate statements,
-{m.trained.get('positives')} correct{f", {m.trained.get('reviewed_statements')} from review judgements" if
-m.trained.get('reviewed_statements') else ''}); measured on the {f['held_out_documents']} other judged
-documents (EU Delegation, WikiEvents, MUC-4: {f['held_out_statements']} statements), split by document.
-Logistic regression (C={m.trained.get('C')}, chosen by grouped cross-validation) with {m.trained.get('calibration')}
-calibration fitted on out-of-fold scores.
+subject, type family and object all right, as `claimgraph eval judged` scores it; a partial statement is a
+wrong one here). Trained on {m.trained.get('train_documents')} judged documents whose licence allows it (re3d's
+public-domain, OGL and CC BY sources: {', '.join(sorted(TRAIN_SOURCES))}; {f['cv_documents']} of them have
+candidate statements: {m.trained.get('statements')}, {m.trained.get('positives')} correct{reviewed}).
+{_describe(m)} with {m.trained.get('calibration')} calibration fitted on out-of-fold scores, chosen by grouped
+cross-validation ({m.trained.get('folds')} folds by document; out-of-fold AUC of each candidate: {tried}).
 
-| goal | ours | target | met |
+Two measurements, both on documents the scoring model did not see:
+
+- **cross-validated**: every training document scored by the model of the fold that left it out, calibrated on
+  the other folds' scores only ({f['cv_statements']} statements of {f['cv_documents']} documents). AUC
+  {_fmt(f['cv_auc'])}, 95% interval {_fmt(f['cv_auc_low'])}-{_fmt(f['cv_auc_high'])} (bootstrap over documents,
+  {BOOTSTRAP} resamples); the hand-set confidence on the same statements: {_fmt(f['cv_auc_hand_set'])}.
+- **held out**: the {f['held_out_documents']} judged documents whose licence keeps them out of training (EU
+  Delegation, WikiEvents, MUC-4: {f['held_out_statements']} statements), another genre (news rather than
+  government releases).
+
+| goal | cross-validated | held out | target |
 |---|---|---|---|
 {goal_rows}
 
@@ -158,9 +224,12 @@ calibration fitted on out-of-fold scores.
 
 **Default threshold {m.threshold}** (`--min-confidence`): chosen on the training documents' out-of-fold
 probabilities, never on the held-out ones, as the threshold of highest strict precision that keeps at least
-{RECALL_KEPT:.0%} of the recall without a threshold. On held-out documents it keeps {f['kept']} of
-{f['held_out_statements']} statements: strict precision {_fmt(f['precision'])} (all statements:
-{_fmt(f['precision_all'])}), recall {_fmt(f['recall'])} (without threshold: {_fmt(f['recall_all'])}).
+{RECALL_KEPT:.0%} of the recall without a threshold. Cross-validated it keeps {f['cv_kept']} of
+{f['cv_statements']} statements: strict precision {_fmt(f['cv_precision'])} (all: {_fmt(f['cv_precision_all'])}),
+recall {_fmt(f['cv_recall'])} (without threshold: {_fmt(f['cv_recall_all'])}); this is where the threshold was
+chosen, so it flatters. On held-out documents it keeps {f['kept']} of {f['held_out_statements']} statements: strict
+precision {_fmt(f['precision'])} (all statements: {_fmt(f['precision_all'])}), recall {_fmt(f['recall'])} (without
+threshold: {_fmt(f['recall_all'])}).
 
 {image}Reliability on held-out documents (bars: the verifier, share correct per confidence bin; orange dots: the
 hand-set confidence; grey: perfect calibration):
@@ -168,6 +237,12 @@ hand-set confidence; grey: perfect calibration):
 | confidence | statements | share correct | hand-set statements | hand-set share correct |
 |---|---|---|---|---|
 {rows}
+
+Reliability, cross-validated:
+
+| confidence | statements | share correct |
+|---|---|---|
+{cv_rows}
 {DOC_END}
 """
 

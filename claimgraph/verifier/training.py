@@ -24,7 +24,7 @@ from typing import Any, Callable, Iterable, Sequence
 from ..errors import VerifierError
 from ..models import AUTHOR, ExtractionResult
 from .features import FEATURE_SCHEMA, Features
-from .model import Calibration, VerifierModel
+from .model import Calibration, Tree, VerifierModel
 
 # re3d sources (folder names) whose licence allows training, and that licence (../shared/eval/re3d/SOURCE.md).
 TRAIN_SOURCES = {
@@ -109,14 +109,70 @@ def label_reviews(extractor: Any, store: Any, progress: Progress) -> list[Exampl
 class Fitted:
     model: VerifierModel
     oof: list[float]  # out-of-fold calibrated probabilities of the training examples
+    oof_cross: list[float] = field(default_factory=list)  # ... calibrated without the fold's own labels
+    folds: list[Any] = field(default_factory=list)  # (train indices, test indices) of the grouped folds
+
+
+# The boosted trees tried beside the logistic regressions: shallow, slow and subsampled, because a few hundred
+# labels cannot support more (grouped cross-validation on the judged set, docs/accuracy.md).
+TREES = {"n_estimators": 100, "max_depth": 3, "learning_rate": 0.05, "subsample": 0.8, "min_samples_leaf": 5}
+
+
+def _candidates() -> list[tuple[str, Any]]:
+    return [("logistic", c) for c in C_GRID] + [("trees", TREES)]
+
+
+def _estimator(kind: str, setting: Any) -> Any:
+    from sklearn.ensemble import GradientBoostingClassifier
+    from sklearn.linear_model import LogisticRegression
+
+    if kind == "logistic":
+        return LogisticRegression(C=setting, solver="liblinear", max_iter=2000, random_state=SEED)
+    return GradientBoostingClassifier(random_state=SEED, **setting)
+
+
+def _calibration(method: str, oof: Any, y: Any) -> Calibration:
+    import numpy as np
+    from sklearn.isotonic import IsotonicRegression
+    from sklearn.linear_model import LogisticRegression
+
+    if method == "isotonic":
+        raw = 1.0 / (1.0 + np.exp(-oof))
+        iso = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(raw, y)
+        return Calibration(method="isotonic", x=[float(v) for v in iso.X_thresholds_],
+                           y=[float(v) for v in iso.y_thresholds_])
+    platt = LogisticRegression(C=1e4, solver="lbfgs", max_iter=1000).fit(oof.reshape(-1, 1), y)
+    return Calibration(method="platt", a=float(platt.coef_[0][0]), b=float(platt.intercept_[0]))
+
+
+def _trees(estimator: Any, names: list[str]) -> list[Tree]:
+    """The fitted trees of a GradientBoostingClassifier, with the learning rate folded into the leaves."""
+    out = []
+    for (regressor,) in estimator.estimators_:
+        tree = regressor.tree_
+        left = [int(v) for v in tree.children_left]
+        out.append(Tree(feature=[names[f] if left[i] >= 0 else "" for i, f in enumerate(tree.feature)],
+                        threshold=[float(v) if left[i] >= 0 else 0.0 for i, v in enumerate(tree.threshold)],
+                        left=left, right=[int(v) for v in tree.children_right],
+                        value=[round(float(v[0][0]) * estimator.learning_rate, 6) if left[i] < 0 else 0.0
+                               for i, v in enumerate(tree.value)]))
+    return out
+
+
+def _init_score(estimator: Any) -> float:
+    """The boosted model's starting raw score: the log-odds of the training prior."""
+    import numpy as np
+
+    prior = float(estimator.init_.class_prior_[1])
+    return float(np.log(prior / (1.0 - prior)))
 
 
 def fit(train: list[Example], calibration: str = "platt") -> Fitted:
+    """The best of a few logistic regressions and one boosted-tree model by grouped cross-validation (folds by
+    document), calibrated on its out-of-fold scores, refitted on everything."""
     import numpy as np
     import sklearn
     from sklearn.feature_extraction import DictVectorizer
-    from sklearn.isotonic import IsotonicRegression
-    from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import roc_auc_score
     from sklearn.model_selection import GroupKFold
 
@@ -133,40 +189,47 @@ def fit(train: list[Example], calibration: str = "platt") -> Fitted:
     groups = np.array([e.doc_id for e in train])
     folds = list(GroupKFold(n_splits=min(FOLDS, len(set(groups)))).split(X, y, groups))
 
-    def model_for(c: float) -> Any:
-        return LogisticRegression(C=c, solver="liblinear", max_iter=2000, random_state=SEED)
-
-    def out_of_fold(c: float) -> Any:
+    def out_of_fold(kind: str, setting: Any) -> Any:
         scores = np.zeros(len(y))
         for train_idx, test_idx in folds:
             if len(set(y[train_idx])) < 2:
                 continue
-            scores[test_idx] = model_for(c).fit(X[train_idx], y[train_idx]).decision_function(X[test_idx])
+            scores[test_idx] = _estimator(kind, setting).fit(X[train_idx], y[train_idx]).decision_function(
+                X[test_idx])
         return scores
 
-    by_c = {c: out_of_fold(c) for c in C_GRID}
-    best_c = max(C_GRID, key=lambda c: (round(float(roc_auc_score(y, by_c[c])), 4), -c))
-    oof = by_c[best_c]
-    if calibration == "isotonic":
-        raw = 1.0 / (1.0 + np.exp(-oof))
-        iso = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(raw, y)
-        cal = Calibration(method="isotonic", x=[float(v) for v in iso.X_thresholds_],
-                          y=[float(v) for v in iso.y_thresholds_])
+    tried = [(kind, setting, out_of_fold(kind, setting)) for kind, setting in _candidates()]
+    kind, setting, oof = max(tried, key=lambda c: round(float(roc_auc_score(y, c[2])), 4))  # first of ties
+    cal = _calibration(calibration, oof, y)
+    # For the cross-validated figures: each fold calibrated on the other folds' scores only.
+    crossed = np.zeros(len(y))
+    for train_idx, test_idx in folds:
+        fold_cal = _calibration(calibration, oof[train_idx], y[train_idx]) if len(set(y[train_idx])) == 2 else cal
+        crossed[test_idx] = [_calibrated(fold_cal, float(z)) for z in oof[test_idx]]
+    final = _estimator(kind, setting).fit(X, y)
+    names = list(vectorizer.feature_names_)
+    if kind == "logistic":
+        model = VerifierModel(feature_schema=FEATURE_SCHEMA, intercept=round(float(final.intercept_[0]), 6),
+                              weights={name: round(float(w), 6) for name, w in zip(names, final.coef_[0])
+                                       if abs(w) >= 1e-6}, calibration=cal, threshold=0.0)
     else:
-        platt = LogisticRegression(C=1e4, solver="lbfgs", max_iter=1000).fit(oof.reshape(-1, 1), y)
-        cal = Calibration(method="platt", a=float(platt.coef_[0][0]), b=float(platt.intercept_[0]))
-    final = model_for(best_c).fit(X, y)
-    weights = {name: round(float(w), 6) for name, w in zip(vectorizer.feature_names_, final.coef_[0])
-               if abs(w) >= 1e-6}
-    model = VerifierModel(feature_schema=FEATURE_SCHEMA, intercept=round(float(final.intercept_[0]), 6),
-                          weights=weights, calibration=cal, threshold=0.0)
+        model = VerifierModel(feature_schema=FEATURE_SCHEMA, intercept=round(_init_score(final), 6),
+                              trees=_trees(final, names), calibration=cal, threshold=0.0)
     model.trained = {
-        "C": best_c, "calibration": calibration, "folds": len(folds), "seed": SEED, "min_count": MIN_COUNT,
-        "statements": len(train), "positives": int(y.sum()), "documents": len(set(groups)),
+        "model": kind, "setting": setting, "calibration": calibration, "folds": len(folds), "seed": SEED,
+        "min_count": MIN_COUNT, "statements": len(train), "positives": int(y.sum()),
+        "documents": len(set(groups)),
+        "cv_auc": {f"{k} {v if k == 'logistic' else 'depth ' + str(v['max_depth'])}": round(float(
+            roc_auc_score(y, o)), 4) for k, v, o in tried},
         "versions": {"python": platform.python_version(), "scikit-learn": sklearn.__version__,
                      "numpy": np.__version__, **_library_versions()},
     }
-    return Fitted(model, [model.calibrate(float(z)) for z in oof])
+    return Fitted(model, [model.calibrate(float(z)) for z in oof], [float(p) for p in crossed], folds)
+
+
+def _calibrated(calibration: Calibration, score: float) -> float:
+    return VerifierModel(feature_schema=FEATURE_SCHEMA, intercept=0.0, calibration=calibration,
+                         threshold=0.0).calibrate(score)
 
 
 def _library_versions() -> dict[str, str]:

@@ -13,23 +13,34 @@ The heuristic (no coreference model; written for precision):
    when the entry allows it ("the militants" yes, "these groups" no: that refers to several actors).
 2. Pleonastic "it" is skipped: the parser's ``expl``; "it" + be + a listed adjective or any adjective with a
    that/to clause ("it is clear that", "it would be essential for"); a cleft ("it is Pakistan which ..."); "it" +
-   seem/appear/emerge; "it is said/reported that"; "make it clear".
+   seem/appear/emerge; "it is said/reported that"; "make it clear" (any adjective after "make it"). A subject
+   "it" of "be" with an adjective or a noun that is no actor ("it is unacceptable", "it is a painful reminder")
+   speaks of a situation, not of an actor, and is skipped too; so is an emphatic reflexive ("the compound
+   itself", "in itself").
 3. Candidates: actor mentions (including already resolved anaphors) before the anaphor in its own sentence and
    in the two sentences before, whose actor type is allowed for the anaphor (a country is also allowed for a
    description with ``country_suffixes``; it then links to the country's army/government/agency actor).
 4. Binding: a non-possessive, non-reflexive pronoun does not refer to an actor that is a co-argument of its own
    verb, or of the verb controlling it ("It reminded Pakistan", "Islamabad wants to extend it").
-5. Ranking: nearest sentence first; then grammatical role (subject of a verb governing the anaphor, as in
-   "X said it would" > subject of the main clause > subject of another clause > object or possessor of a
-   subject > other); then recency.
-6. Competition from things: a subject "it"/"they" is not linked when a non-actor common noun of the same
-   number was the subject of a main clause between the chosen candidate and the pronoun ("The deal was
-   signed. It will ..."); an object "it"/"them" is not linked when such a noun is anywhere in its own or the
-   previous sentence ("Islamabad must fix it" after "the security situation"), and only takes an actor of its
-   own sentence: "it" as an object is mostly a thing.
-7. Gender: "he"/"she" never takes a person already linked to the other gender or introduced with a gendered
+5. Salience (after Lappin and Leass): each candidate scores its sentence's recency (100 in the anaphor's own
+   sentence, 50 one back, 25 two back) plus its grammatical role (subject of a verb governing the anaphor, as in
+   "X said it would", 90; subject of the main clause 80; of another clause or a passive's by-agent 70; object 50;
+   indirect object or possessor of a subject 40; inside a prepositional phrase 20; anything else 10); a
+   conjunct takes the role of the phrase it is coordinated with. An actor keeps its best mention's score.
+6. Competitors: words that are no actor but that the anaphor may mean score the same way and, when they win,
+   leave the anaphor unlinked: for "it", a singular common noun that is not a person ("The deal was signed. It
+   will ..."); for "they"/"them"/"their", a plural common noun ("gunmen attacked the villagers; they ...") and
+   people named together ("X met Y. They discussed ..."); for "he"/"she", a person noun ("a guard", "the
+   judge"); for a description, an unlinked noun of its own head ("a group of gunmen ... the group"). A plural
+   pronoun loses 30 on an actor named in the singular ("the VLF"), which news may call "they" but less surely
+   than a plural noun. When the best two candidates tie, the anaphor is unlinked: null when uncertain.
+7. Competition from things (older, still applied): a subject "it"/"they" is not linked when a non-actor
+   common noun of the same number was the subject of a main clause between the chosen candidate and the
+   pronoun; an object "it" only takes an actor of its own sentence, and not when a thing of its number is
+   anywhere in its own or the previous sentence ("Islamabad must fix it" after "the security situation").
+8. Gender: "he"/"she" never takes a person already linked to the other gender or introduced with a gendered
    title ("Mr", "Ms"). A plural pronoun may take a country named by its plural demonym ("the Americans ...
-   their").
+   their"). "they" takes people only as competitors: one person is never "they".
 An anaphor with no compatible candidate stays unlinked. Confidence is lower than for names and drops with
 sentence distance.
 """
@@ -63,7 +74,14 @@ class _Candidate:
     mention: MentionSpan
     actor: Actor
     sent: int
-    role: int
+    score: int
+
+
+_RECENCY = (100, 50, 25)  # the anaphor's own sentence, one back, two back
+_NUMBER_PENALTY = 30  # "they" for an actor named in the singular
+# Below this an antecedent is too faint to link (a modifier one sentence back, a prepositional object two back).
+_MIN_SALIENCE = 65
+_EMPHATIC_PREPS = frozenset({"in", "of", "by"})  # "in itself", "by itself": no actor
 
 
 def _sentence_index(doc: Doc) -> list[int]:
@@ -76,17 +94,119 @@ def _sentence_index(doc: Doc) -> list[int]:
     return index
 
 
-def _role_rank(token: Token, anaphor: Token) -> int:
-    """Salience of a mention by its grammatical role: -1 subject of a verb that governs the anaphor ("X said
-    it would"), 0 subject of the main clause, 1 subject of another clause, 2 object or possessor of a subject,
-    3 anything else."""
-    if token.dep_ in _SUBJECT:
-        if token.head.pos_ in ("VERB", "AUX") and token.head != anaphor.head and token.head in anaphor.ancestors:
-            return -1
-        return 0 if token.head.dep_ == "ROOT" else 1
-    if token.dep_ in _OBJECT or (token.dep_ == "poss" and token.head.dep_ in _SUBJECT):
-        return 2
-    return 3
+def _governor(anaphor: Token) -> Token | None:
+    """The verb whose clause holds the anaphor's clause: "said" in "X said it would", "wants" in "X wants to
+    extend it"; for a possessive, the verb of its own clause ("as the Americans closed their embassy")."""
+    if anaphor.dep_ == "poss":
+        verb = anaphor.head
+        while verb.pos_ not in ("VERB", "AUX") and verb.head is not verb:
+            verb = verb.head
+        return verb if verb.pos_ in ("VERB", "AUX") else None
+    clause = anaphor.head
+    while clause.dep_ == "xcomp" and clause.head is not clause:
+        clause = clause.head
+    if clause.dep_ in ("ccomp", "xcomp", "advcl", "conj") and clause.head is not clause:
+        return clause.head
+    return None
+
+
+def _role_weight(token: Token, anaphor: Token) -> int:
+    """Salience of a phrase by its grammatical role (see step 5 of the module's docstring)."""
+    t = token
+    while t.dep_ in ("conj", "appos") and t.head is not t:
+        t = t.head  # a conjunct or an apposition has the role of the phrase it goes with
+    if t.dep_ == "pobj" and t.head.lower_ == "of" and t.head.head.pos_ in ("NOUN", "PROPN") and (
+            t.head.head.dep_ in _SUBJECT):
+        t = t.head.head  # "the members of X reiterate their support": X, by its members
+    if t.dep_ in _SUBJECT:
+        if t.head.pos_ in ("VERB", "AUX") and t.head == _governor(anaphor):
+            return 90
+        return 80 if t.head.dep_ == "ROOT" else 70
+    if t.dep_ == "pobj" and t.head.dep_ == "agent":
+        return 70  # the by-agent of a passive is its logical subject
+    if t.dep_ in _OBJECT:
+        return 50
+    if t.dep_ in ("dative", "iobj") or (t.dep_ == "poss" and t.head.dep_ in _SUBJECT):
+        return 40
+    if t.dep_ == "pobj":
+        return 20
+    return 10
+
+
+def _plural_name(name: str) -> bool:
+    """"Syrian Democratic Forces", "Kessel-Ardan Brigades": a name in the plural, whose acronym is "they"."""
+    last = name.split()[-1].lower() if name.split() else ""
+    return len(last) > 3 and last.endswith("s") and not last.endswith(("ss", "us", "is"))
+
+
+def _by_members(token: Token) -> bool:
+    """"the members of the Council": an organisation named through its members, who are "they"."""
+    return token.dep_ == "pobj" and token.head.lower_ == "of" and token.head.head.tag_ in ("NNS", "NNPS")
+
+
+def _salience(token: Token, anaphor: Token, sent: list[int]) -> int:
+    distance = sent[anaphor.i] - sent[token.i]
+    return _RECENCY[min(distance, len(_RECENCY) - 1)] + _role_weight(token, anaphor)
+
+
+def _situation_it(token: Token, claimed: set[int]) -> bool:
+    """"it is unacceptable", "it's very worthwhile", "it is a painful reminder": a subject "it" of "be" with an
+    adjective or a noun that is no actor speaks of a situation, not of an actor."""
+    if token.lower_ != "it" or token.dep_ not in _SUBJECT or token.head.lemma_ != "be":
+        return False
+    return any(c.dep_ == "acomp" or (c.dep_ == "attr" and c.pos_ == "NOUN" and c.i not in claimed)
+               for c in token.head.children)
+
+
+def _emphatic(token: Token) -> bool:
+    """"the compound itself", "in itself": an emphatic reflexive, no argument of its own."""
+    if token.lower_ not in ("itself", "themselves"):
+        return False
+    before = token.doc[token.i - 1] if token.i > 0 else None
+    return before is not None and (before.lower_ in _EMPHATIC_PREPS or before.pos_ in ("NOUN", "PROPN"))
+
+
+def _competitors(doc: Doc, anaphor: Token, end: int, kind: str, claimed: set[int], sent: list[int],
+                 person_nouns: frozenset[str], head: str, earliest: int) -> list[tuple[int, int]]:
+    """(score, token) of words that are no actor but that the anaphor may mean (step 6)."""
+    out: list[tuple[int, int]] = []
+    for k in range(earliest, anaphor.i):
+        t = doc[k]
+        if k in claimed or t.dep_ in ("compound", "amod", "nmod") or t.ent_type_ in _NOT_THINGS:
+            continue
+        if t.pos_ not in ("NOUN", "PROPN") or not t.is_alpha:
+            continue
+        if any(c.dep_ == "prep" and c.lower_ in ("of", "from") and any(g.i in claimed for g in c.subtree)
+               for c in t.children):
+            continue  # "a group of terrorists from X", "the members of X": X's, which X competes for itself
+        lemma = t.lemma_.lower()
+        if kind == "description":
+            ok = lemma == head
+        elif kind == "plural":
+            ok = t.tag_ in ("NNS", "NNPS")
+        elif kind == "person":
+            ok = t.tag_ == "NN" and lemma in person_nouns
+        else:  # "it": one thing
+            ok = t.tag_ in ("NN", "NNP") and lemma not in person_nouns and (
+                t.tag_ == "NN" or t.ent_type_ in ("FAC", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART", "LOC"))
+        if ok:
+            out.append((_salience(t, anaphor, sent), k))
+    return out
+
+
+def _people_together(doc: Doc, ordered: list[MentionSpan], anaphor: Token, actor_of: ActorOf, sent: list[int],
+                     earliest: int) -> list[tuple[int, int]]:
+    """People named together ("X and Y", "X met Y"): a plural pronoun may mean them, so they compete."""
+    people = [m for m in ordered if earliest <= m.start and m.end <= anaphor.i and m.actor_id
+              and (a := actor_of(m.actor_id)) is not None and a.type == "person"]
+    out = []
+    for m in people:
+        root = doc[m.start:m.end].root
+        together = root.dep_ == "conj" or any(c.dep_ == "conj" for c in root.children) or any(
+            o is not m and sent[o.start] == sent[m.start] and o.actor_id != m.actor_id for o in people)
+        if together:
+            out.append((_salience(root, anaphor, sent), m.start))
+    return out
 
 
 def is_pleonastic(token: Token, lexicon: DescriptionLexicon) -> bool:
@@ -100,6 +220,8 @@ def is_pleonastic(token: Token, lexicon: DescriptionLexicon) -> bool:
     nxt = doc[token.i + 1] if token.i + 1 < len(doc) else None
     if token.dep_ in ("dobj",) and nxt is not None and nxt.lower_ in lexicon.pleonastic_adjectives:
         return True  # "made it clear that"
+    if nxt is not None and nxt.pos_ == "ADJ" and token.i > 0 and doc[token.i - 1].lemma_.lower() == "make":
+        return True  # "made it clear", however the parser attached it
     if token.dep_ not in _SUBJECT:
         return False
     clause_children = {c.dep_ for c in head.children}
@@ -218,9 +340,27 @@ def _title_genders(doc: Doc, mentions: list[MentionSpan]) -> dict[str, str]:
     return out
 
 
+def _coordinated_owner(token: Token, pronoun: Pronoun | None) -> Token | None:
+    """The noun a possessive's phrase is coordinated with: "Veldoria" in "Veldoria and its allies"."""
+    if pronoun is None or pronoun.role != "possessive" or token.dep_ != "poss" or token.head.dep_ != "conj":
+        return None
+    first = token.head.head
+    return first if first.pos_ in ("NOUN", "PROPN") and first.i < token.i else None
+
+
+def _kind(token: Token, pronoun: Pronoun | None) -> str:
+    if pronoun is None:
+        return "description"
+    if token.lower_ in _PLURAL_FORMS:
+        return "plural"
+    return "person" if token.lower_ in _GENDER_OF else "thing"
+
+
 def resolve_anaphora(doc: Doc, mentions: list[MentionSpan], lexicon: DescriptionLexicon, actor_of: ActorOf,
-                     country_suffix: CountrySuffix) -> list[tuple[MentionSpan, MentionSpan]]:
-    """New anaphor mentions, each with the mention it refers back to."""
+                     country_suffix: CountrySuffix, person_nouns: frozenset[str] = frozenset()
+                     ) -> list[tuple[MentionSpan, MentionSpan]]:
+    """New anaphor mentions, each with the mention it refers back to. ``person_nouns``: lemmas of common nouns
+    for people ("guard", "judge"), which compete with named people for "he" and "she"."""
     sent = _sentence_index(doc)
     lemmas = [t.lemma_.lower() for t in doc]
     ordered = sorted(mentions, key=lambda m: m.start)
@@ -239,46 +379,74 @@ def resolve_anaphora(doc: Doc, mentions: list[MentionSpan], lexicon: Description
         if pronoun is not None and token.tag_ in ("PRP", "PRP$", ""):
             suffixes: tuple[str, ...]
             end, types, suffixes, conf = i + 1, pronoun.types, (), PRONOUN_CONFIDENCE
-            if is_pleonastic(token, lexicon):
+            if is_pleonastic(token, lexicon) or _situation_it(token, claimed) or _emphatic(token):
                 i += 1
                 continue
         else:
+            pronoun = None
             desc = _find_description(doc, i, claimed, lexicon, lemmas)
             if desc is None:
                 i += 1
                 continue
             end, entry = desc
             types, suffixes, conf = entry.types, entry.country_suffixes, DESCRIPTION_CONFIDENCE
+        kind = _kind(token, pronoun)
+        earliest = min((k for k, n in enumerate(sent) if n >= sent[i] - _MAX_SENTENCES_BACK), default=0)
         excluded = set()
         if pronoun is not None and pronoun.role not in ("possessive", "reflexive"):
             excluded = _co_argument_actors(token, by_token)
         best: _Candidate | None = None
-        if pronoun is None:
+        partner = _coordinated_owner(token, pronoun)
+        if partner is not None:
+            # "Veldoria and its allies", "the parties and their supporters": the noun it is coordinated with
+            owner = by_token.get(partner.i)
+            actor = actor_of(owner.actor_id) if owner is not None and owner.actor_id else None
+            if owner is None or actor is None or (actor.type not in types and not (
+                    kind == "plural" and (owner.rule == "demonym" or _by_members(partner)))):
+                i = end
+                continue
+            best = _Candidate(owner, actor, sent[owner.start], 1000)
+        rivals: list[tuple[int, object]] = []  # (score, identity) of every candidate, actors and competitors
+        if pronoun is None and best is None:
             # the head names an actor: in the usual window, or anywhere before for heads marked ``named``
-            earliest = 0 if entry.named else min(
-                (k for k, n in enumerate(sent) if n >= sent[i] - _MAX_SENTENCES_BACK), default=0)
-            named = _named_antecedent(doc, ordered, i, entry, actor_of, lemmas, earliest)
+            named = _named_antecedent(doc, ordered, i, entry, actor_of, lemmas, 0 if entry.named else earliest)
             if named is not None:
-                best = _Candidate(named[0], named[1], sent[named[0].start], -2)
+                best = _Candidate(named[0], named[1], sent[named[0].start], 1000)
             elif entry.named:
                 i = end
                 continue
         for m in ordered if best is None else ():
-            if m.end > i or m.actor_id is None or sent[m.start] < sent[i] - _MAX_SENTENCES_BACK:
+            if m.end > i or m.actor_id is None or m.start < earliest:
                 continue
             actor = actor_of(m.actor_id)
             if actor is None or m.actor_id in excluded:
                 continue
+            root = doc[m.start:m.end].root
+            members = kind == "plural" and _by_members(root)
             if actor.type not in types and not (suffixes and actor.type == "country") and not (
-                    token.lower_ in _PLURAL_FORMS and m.rule == "demonym"):
+                    token.lower_ in _PLURAL_FORMS and m.rule == "demonym") and not members:
                 continue  # ("the Americans ... their" may name a country through its plural demonym)
             if token.lower_ in _GENDER_OF and gender.get(m.actor_id, _GENDER_OF[token.lower_]) != _GENDER_OF[
                     token.lower_]:
                 continue
-            cand = _Candidate(m, actor, sent[m.start], _role_rank(doc[m.start:m.end].root, token))
-            if best is None or (-cand.sent, cand.role, -cand.mention.start) < (-best.sent, best.role,
-                                                                                 -best.mention.start):
-                best = cand
+            score = _salience(root, token, sent)
+            if kind == "plural" and m.rule != "demonym" and root.tag_ not in ("NNS", "NNPS") and not members and (
+                    not _plural_name(actor.name)):
+                score -= _NUMBER_PENALTY
+            rivals.append((score, m.actor_id))
+            if best is None or score > best.score or (score == best.score and m.start > best.mention.start):
+                best = _Candidate(m, actor, sent[m.start], score)
+        if best is not None and best.score < 1000:
+            head = lemmas[end - 1]
+            rivals += [(score, ("word", k)) for score, k in _competitors(
+                doc, token, end, kind, claimed, sent, person_nouns, head, earliest)]
+            if kind == "plural":
+                rivals += [(score, ("people", k)) for score, k in _people_together(
+                    doc, ordered, token, actor_of, sent, earliest)]
+            top = max(score for score, _ in rivals)
+            if len({identity for score, identity in rivals if score == top}) > 1 or top > best.score or (
+                    best.score < _MIN_SALIENCE):
+                best = None  # a word that is no actor wins, or two candidates tie: null when uncertain
         object_it = token.lower_ == "it" and token.dep_ not in _SUBJECT and token.dep_ != "expl"
         if best is None or (object_it and best.sent != sent[i]) or (
                 pronoun is not None and token.lower_ in ("it", "they", "them")

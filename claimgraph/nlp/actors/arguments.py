@@ -3,6 +3,7 @@ apposition, a name it is given, the organisation its members belong to, or the o
 
 Every argument records the rule that found it (``Arg.rule``): the role rule of claims/roles.py, plus
 ``+appos``, ``+named`` ("the branch, known as ISKP"), ``+member`` ("ISKP fighters", "envoys from X"),
+``+quantity`` ("dozens of aid workers", "one of the suspects"),
 ``relative`` ("the group which attacked"), ``possessor`` (an attack on "its camps" hits the camps' owner) and
 ``possessor-demonym`` ("the Russian building"). A phrase that resolves to no actor keeps its text but no actor
 id: it is never guessed.
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from ..annotations import mention_at
-from ..syntax import conjuncts, phrase_text, prep_objects
+from ..syntax import conjuncts, noun_lemma, phrase_text, prep_objects
 from ..wordclasses import word_classes
 
 RELATIVE_PRONOUNS = ("which", "who", "that", "whom", "whose")
@@ -66,13 +67,21 @@ def resolve(doc: Doc, token: Token, rule: str, confidence: float = 1.0, depth: i
                 m = mention_at(doc, name.i)
                 if m and m.actor_id:
                     return Arg(token.i, m.actor_id, phrase_text(token), rule + "+named", confidence * m.confidence)
-    if token.lemma_.lower() in words.member:
-        # "envoys from Veldoria", "fighters of the TTP"
+    if noun_lemma(token) in words.member:
+        # "envoys from Veldoria", "fighters of the TTP", "the Members of the Council" (a capitalised plural the
+        # lemmatizer leaves alone)
         for source in prep_objects(token, ("from", "of")):
             m = mention_at(doc, source.i)
             if m and m.actor_id:
                 return Arg(token.i, m.actor_id, phrase_text(token), rule + "+member",
                            confidence * RESOLUTION_CONFIDENCE["member"] * m.confidence)
+    if depth < 3 and (token.lemma_.lower() in words.quantity or token.lower_ in words.quantity
+                      or token.pos_ == "NUM"):
+        # "dozens of aid workers", "one of the suspects": who is counted
+        for counted in prep_objects(token, ("of",)):
+            arg = resolve(doc, counted, rule + "+quantity", confidence, depth + 1)
+            if arg.actor_id:
+                return Arg(token.i, arg.actor_id, phrase_text(token), arg.rule, arg.confidence)
     # "the Pakistan Army" is one mention; "ISKP fighters" is a mention inside a larger phrase.
     compound = [c for c in token.lefts if c.dep_ in ("compound", "amod", "nmod")]
     for child in compound:

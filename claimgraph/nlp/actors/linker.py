@@ -98,6 +98,8 @@ class ActorLinker:
             k[-1] for k in self.descriptions.by_head)
         self.generic_types = {noun: type_ for type_, nouns in self.sectors.generic_agents.items() for noun in nouns}
         self.people_nouns = frozenset(k[0] for k, n in self.sectors.by_phrase.items() if n.suffixes[0] == "PEOPLE")
+        # common nouns for one person ("a guard", "the judge"): rivals of named people for "he" and "she"
+        self.person_nouns = frozenset(self.generic_types) | self.titles.office | self.titles.other
         # built here, so that a saved pipeline has them (they cost a second: every city of geonames)
         self.place_names = place_names()
         self.language_names = language_names()
@@ -446,7 +448,7 @@ class ActorLinker:
         link_person_names(st, self.names, self.titles)
         rechoose_shared_names(st)
         pairs = resolve_anaphora(doc, st.mentions, self.descriptions, st.actors.get,
-                                 lambda iso, suffixes: st.actors.derived(iso, suffixes)[0])
+                                 lambda iso, suffixes: st.actors.derived(iso, suffixes)[0], self.person_nouns)
         for mention, _ in pairs:
             st.claimed.update({k: mention for k in range(mention.start, mention.end)})
         st.mentions.extend(m for m, _ in pairs)

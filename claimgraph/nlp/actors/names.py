@@ -165,7 +165,7 @@ class NameIndex:
                 candidates.append((k, max(score, cutoff)))
         best: tuple[NameEntry, float] | None = None
         for k, score in sorted(candidates, key=lambda c: -c[1]):
-            if not _words_agree(key, k):
+            if not _words_agree(key, k, self.demonyms):
                 continue
             entry = self.choose(self.kb.index.get(k, []), date, kinds=("name", "alias"))
             if entry is None or self.kb.actors[entry.actor_id].as_of(date).type not in allowed_types:
@@ -203,14 +203,24 @@ def family_name_keys(name: str, country: str | None) -> set[str]:
 _NAME_CONNECTORS = frozenset({"al", "el", "e", "i", "ul", "ud", "ur", "of", "the", "and"})
 
 
-def _words_agree(a: str, b: str) -> bool:
+def _words_agree(a: str, b: str, demonyms: dict[str, str] | None = None) -> bool:
     """Two normalized names differ only in spelling word by word: the same number of content words, each pair
     close ("tehrik"/"tehreek") or with the same consonants ("tayyaba"/"taiba"), in order or sorted. A shared
-    long prefix is not enough: "harakat ul sabr" is not "harakat ul ansar"."""
+    long prefix is not enough: "harakat ul sabr" is not "harakat ul ansar". Spelling variants keep their first
+    sound (a consonant, or some vowel: "Osama"/"Usama"), so "Veldorian" is no spelling of "Ivorian"; and two
+    words that name different countries ("Austrian"/"Australian") never agree."""
     from rapidfuzz import fuzz
 
+    countries = demonyms or {}
+
     def close(x: str, y: str) -> bool:
-        return x == y or fuzz.ratio(x, y) >= 70 or _consonant_skeleton(x) == _consonant_skeleton(y)
+        if x == y:
+            return True
+        if x[:1] != y[:1] and not (x[:1] in _VOWELS and y[:1] in _VOWELS):
+            return False
+        if x in countries and y in countries and countries[x] != countries[y]:
+            return False
+        return fuzz.ratio(x, y) >= 70 or _consonant_skeleton(x) == _consonant_skeleton(y)
 
     wa = [w for w in a.split() if w not in _NAME_CONNECTORS]
     wb = [w for w in b.split() if w not in _NAME_CONNECTORS]
@@ -219,6 +229,7 @@ def _words_agree(a: str, b: str) -> bool:
     return all(close(x, y) for x, y in zip(wa, wb)) or all(close(x, y) for x, y in zip(sorted(wa), sorted(wb)))
 
 
+_VOWELS = frozenset("aeiouy")
 _INDEXES: dict[int, tuple[KnowledgeBase, NameIndex]] = {}  # cache: id(kb) -> (kb, its index)
 
 

@@ -114,12 +114,36 @@ def anonymous_source(doc: Doc, token: Token, anon: AnonymousSources) -> str | No
     return actor_id
 
 
+def _named_in_full(doc: Doc, token: Token) -> str | None:
+    """The one person named in full earlier in the document whose last name is this one-word speaker."""
+    if token.pos_ != "PROPN" or any(c.dep_ not in ("punct", "compound") for c in token.children) or any(
+            c.dep_ == "compound" and c.pos_ != "PROPN" for c in token.children):
+        return None
+    key = normalize_name(" ".join(t.text for t in token.subtree if t.pos_ == "PROPN"))
+    actors = doc_actors(doc)
+    found = set()
+    for m in doc._.cg_mentions or []:
+        actor = actors.get(m.actor_id or "")
+        words = [normalize_name(t.text) for t in doc[m.start:m.end] if t.is_alpha]
+        if actor is not None and actor.type == "person" and m.start < token.i and len(words) >= 2 and (
+                words[-1] == key):
+            found.add(actor.id)
+    return found.pop() if len(found) == 1 else None
+
+
 def provisional_speaker(doc: Doc, token: Token) -> str:
     """A provisional actor for a speaker phrase outside the knowledge base ("the spokesman of the ministry")."""
     name = phrase_text(token)
     words = name.split()
     if words and words[0].lower() in ("the", "a", "an"):
         name = " ".join(words[1:]) or name
+    person = _named_in_full(doc, token)
+    if person is not None:  # "General Jane Doe ... Doe added": the person named in full, one actor
+        if mention_at(doc, token.i) is None:
+            mentions = list(doc._.cg_mentions or [])
+            mentions.append(MentionSpan(token.i, token.i + 1, person, "surname", SPEAKER_CONFIDENCE))
+            set_mentions(doc, mentions)
+        return person
     actor_id = speaker_id(name)
     actors = doc_actors(doc)
     if actor_id not in actors:

@@ -27,6 +27,11 @@ def generic_agents(st: LinkState, generic_types: dict[str, ActorType]) -> None:
             continue
         actor_type = generic_types.get(noun_lemma(token))
         if actor_type is None:
+            # "the armed groups": a head that is generic only with its modifier (a two-word entry)
+            actor_type = next((generic_types[f"{c.lemma_.lower()} {noun_lemma(token)}"] for c in token.lefts
+                               if c.dep_ in ("amod", "compound") and st.free(c.i, c.i + 1)
+                               and f"{c.lemma_.lower()} {noun_lemma(token)}" in generic_types), None)
+        if actor_type is None:
             continue
         if any(c.dep_ in ("compound", "amod", "nmod", "poss") and not st.free(c.i, c.i + 1) for c in token.lefts):
             continue  # "ISIL terrorists", "Pakistani soldiers": the named actor's people, not unnamed ones

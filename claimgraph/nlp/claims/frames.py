@@ -160,10 +160,29 @@ def _reporting_frame(
         elif child.dep_ == "prep" and f"prep:{child.lower_}" in via:
             heads += [c.i for c in child.children if c.dep_ in ("pcomp", "pobj") and c.pos_ in ("VERB", "AUX", "NOUN")]
             rule = f"{child.lower_}-gerund"
-        elif child.dep_ in ("dobj", "dative"):
-            # "accused Pakistan", "rejected the UN's findings" (the findings' owner)
+        elif child.dep_ in ("dobj", "dative") or (child.dep_ == "nsubjpass" and entry.target_is_subject):
+            # "accused Pakistan", "rejected the UN's findings" (the findings' owner); "Pakistan was accused of"
             found = [possessor_fallback(doc, a) for a in resolve_all(doc, [child], "target")]
             targets += [a for a in found if a.actor_id]
+            if entry.target_via and not found[0].actor_id and child.dep_ == "dobj" and _event_noun(doc, child):
+                heads.append(child.i)  # "attributed the attack to X": the attack is what X is accused of
+                rule = "deed"
+    if entry.target_is_subject and match.entry is not None and match.entry.object_preps:
+        # "called on X to withdraw", "appealed to X to ...": the addressee hangs on a preposition (or particle)
+        preps = tuple(match.entry.object_preps)
+        addressed = [g for c in token.children if c.dep_ in ("prt", "prep", "dative") and c.lower_ in preps
+                     for g in c.children if g.dep_ == "pobj"]
+        targets += [a for a in resolve_all(doc, addressed, "target") if a.actor_id]
+    if entry.target_is_subject and not targets:
+        # "found the commander guilty of murder": the parser makes the accused the subject of a small clause
+        clauses = [c for c in token.children if c.dep_ in ("ccomp", "xcomp", "oprd") and c.pos_ == "ADJ"]
+        subjects = [g for c in clauses for g in c.children if g.dep_ in ("nsubj", "nsubjpass")]
+        targets += [a for a in resolve_all(doc, subjects, "target") if a.actor_id]
+    if entry.target_via and heads:
+        # "attributed the attack to X", "blamed the bombing on X" (the parser may hang the phrase on the deed)
+        holders = [token] + [doc[h] for h in heads if doc[h].pos_ == "NOUN"]
+        accused = [a for h in holders for a in resolve_all(doc, _via(h, entry.target_via), "target")]
+        targets += [a for a in accused if a.actor_id]
     if entry.target_is_subject and targets and not heads:
         # "accused Pakistan of supporting": spaCy sometimes hangs "of" on the object.
         for target in targets:
@@ -183,6 +202,12 @@ def _reporting_frame(
         return None
     return Frame(token.i, match, speakers, targets, heads, stance, speech_act, rule,
                  target_is_subject=entry.target_is_subject)
+
+
+def _event_noun(doc: Doc, token: Token) -> bool:
+    """An event trigger read as a noun ("the attack", "the bombing"): a deed, not a doer ("the armed forces")."""
+    return token.pos_ == "NOUN" and any(m.head == token.i and m.entry is not None and m.pos == "noun"
+                                        for m in doc._.cg_predicates or [])
 
 
 def threat_targets(doc: Doc, heads: list[int]) -> list[Arg]:

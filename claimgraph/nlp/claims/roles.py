@@ -31,10 +31,11 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
+from ...identity import UNNAMED_PREFIXES
 from ...lexicon import PredicateEntry
 from ..actors.arguments import RELATIVE_PRONOUNS, Arg, possessor_fallback, resolve, resolve_all
 from ..annotations import PredicateMatch, mention_at
-from ..syntax import lemma_in, prep_objects
+from ..syntax import conjuncts, lemma_in, prep_objects
 from ..wordclasses import word_classes
 from .role_rules import RoleIndex, RolePatterns, RoleRules
 
@@ -96,9 +97,13 @@ class RoleReader:
         # they do as a subject ("the raid killed five") or of what happens in them ("killed in Taliban attacks").
         # A noun trigger's head, or the event noun a verb trigger consumes ("conducted a raid": ``with_dobj``).
         self.event_nouns: set[int] = set()
+        self.trigger_heads: set[int] = set()  # every event trigger's head, nouns the tagger took for verbs included
+        self.event_types: dict[int, str] = {}  # a trigger head's event type
         for m in doc._.cg_predicates or []:
             if m.entry is None:
                 continue
+            self.trigger_heads.add(m.head)
+            self.event_types.setdefault(m.head, m.event_type)
             if m.pos == "noun":
                 self.event_nouns.add(m.head)
             consumed = set(m.entry.with_dobj or ())
@@ -136,7 +141,10 @@ class RoleReader:
                         break
             found = self._args(agents, "verb.subject.passive")
             if not found:  # "were killed in Taliban attacks", "wounded during a raid by X"
-                events = [t for t in prep_objects(head, ("in", "during")) if t.i in self.event_nouns]
+                # of the same kind: "arrested during a protest organised by X" is no arrest by X
+                kind = _family(self.event_types.get(head.i))
+                events = [t for t in prep_objects(head, ("in", "during"))
+                          if t.i in self.event_nouns and _family(self.event_types.get(t.i)) == kind]
                 found = [a for t in events for a in self.event_agents(t, "verb.subject.passive-in-event")]
             return self._through_event_noun(found)
         for rule_id in ("verb.subject.active", "verb.subject.on-aux"):
@@ -154,22 +162,42 @@ class RoleReader:
         doc = self.doc
         tokens = self.index.tokens("noun.subject.possessive", noun, "subject") + prep_objects(noun, ("by",))
         tokens += [a for c in noun.children if c.dep_ == "acl" and c.tag_ == "VBN" for a in prep_objects(c, ("by",))]
-        tokens += [c for c in self.index.tokens("noun.subject.compound", noun, "subject") if _agentive(doc, c)]
         rule = self.rules[rule_id]
-        return [Arg(a.token, a.actor_id, a.text, rule.rule, a.confidence * rule.confidence)
-                for a in resolve_all(doc, tokens, "event-noun") if a.actor_id]
+        found = [a for a in resolve_all(doc, tokens, "event-noun") if a.actor_id]
+        if not found:  # a modifier only when no agent is named ("a London protest organised by X" is X's)
+            compounds = [c for c in self.index.tokens("noun.subject.compound", noun, "subject") if _agentive(doc, c)]
+            found = [a for a in resolve_all(doc, compounds, "event-noun") if a.actor_id]
+        return [Arg(a.token, a.actor_id, a.text, rule.rule, a.confidence * rule.confidence) for a in found]
 
     def _through_event_noun(self, args: list[Arg]) -> list[Arg]:
-        """Subjects that are unresolved event nouns ("the raid conducted by X killed five") stand for the
-        event's agent, when the noun names one."""
+        """Subjects that are unresolved event nouns ("the raid conducted by X killed five", "a series of X
+        airstrikes killed five") stand for the event's agent, when the noun names one."""
         if any(a.actor_id for a in args):
             return args
         for arg in args:
-            if arg.token in self.event_nouns:
-                agents = self.event_agents(self.doc[arg.token], "verb.subject.event-noun")
+            token = self.doc[arg.token]
+            nouns = [token] if token.i in self.event_nouns else []
+            if token.lemma_.lower() in word_classes().partitive:
+                nouns += [g for g in prep_objects(token, ("of",)) if g.i in self.trigger_heads]
+            for noun in nouns:
+                agents = self.event_agents(noun, "verb.subject.event-noun")
                 if agents:
                     return agents
         return args
+
+    def _holder_agents(self, holder: Token, rule_id: str) -> list[Arg]:
+        """The resolved agents of what an adverbial phrase hangs on: a verb's subject ("In support of X, Y
+        struck"), or the agent of the event noun a participle qualifies ("strikes coordinated with and in
+        support of X", the strikes' agent, or the subject of the verb that performs them)."""
+        if holder.dep_ == "acl" and holder.tag_ == "VBN" and holder.head.i in self.event_nouns:
+            noun = holder.head
+            agents = self.event_agents(noun, rule_id)
+            if agents or noun.dep_ != "dobj" or not lemma_in(noun.head, self.light.perform):
+                return agents
+            holder = noun.head
+        if holder.pos_ not in ("VERB", "AUX") or is_passive(holder):
+            return []
+        return [a for a in self._relabel(self.verb_subjects(holder), rule_id) if a.actor_id]
 
     def complement_controllers(self, head: Token, depth: int = 0) -> list[Arg] | None:
         """The subject of a complement of an adjective or an intention noun: "X is committed to supporting Y",
@@ -216,9 +244,14 @@ class RoleReader:
         if dep == "conj" and gov.pos_ in ("VERB", "AUX"):
             return self._relabel(self.verb_subjects(gov, depth + 1), "verb.subject.conj")
         if dep in ("xcomp", "ccomp", "advcl") and _has_to(head):
-            # Object control first: "asked the ISKP to go", "gave the army power to fight".
+            # Object control first: "asked the ISKP to go", "gave the army power to fight". Never from a direct
+            # object into a purpose clause (advcl): in "sent a delegation to the border to meet X" the matrix
+            # subject has the purpose; the receiver of a give verb ("gave the army power to fight") still does it.
             if gov.pos_ in ("VERB", "AUX"):
                 objects = self.index.tokens("verb.subject.object-control", head, "subject")
+                if dep == "advcl":
+                    objects = [c for c in objects if c.dep_ in ("dative", "iobj") and c.pos_ != "ADP"
+                               and lemma_in(gov, light.give)]
                 controlling = [c for c in objects if not _is_light_noun(c)] or [
                     c for c in objects if c.dep_ in ("dative", "iobj")
                 ]
@@ -285,10 +318,20 @@ class RoleReader:
         ]
         for noun in carriers:
             found = self._args(prep_objects(noun, carried_preps), "verb.object.carried")
+            if not found and noun.lemma_.lower() in word_classes().partitive:
+                # "held a round of talks with X": the counterpart hangs on the noun in the "of" phrase
+                inner = [g for g in prep_objects(noun, ("of",)) if match.start <= g.i < match.end]
+                found = self._args([t for g in inner for t in prep_objects(g, carried_preps)], "verb.object.carried")
             out += [possessor_fallback(doc, a) for a in found]
         if carriers and not out:  # "launched an assault on X": the parser hangs the target on the verb
             out += [possessor_fallback(doc, a)
                     for a in self._args(prep_objects(head, carried_preps), "verb.object.carried-on-verb")]
+        if carriers and not out:
+            # "conducted 15 strikes using aircraft against ISIL targets": the means clause carries the target
+            for clause in (c for c in head.children if c.dep_ == "advcl" and lemma_in(c, word_classes().instrument)):
+                targets = [g for t in clause.subtree if t.dep_ == "prep" and t.lower_ in ("against", "on", "upon")
+                           for g in t.children if g.dep_ == "pobj"][:1]
+                out += [possessor_fallback(doc, a) for a in self._args(targets, "verb.object.instrument")]
         direct = [c for c in direct if c not in carriers]
         if entry.secondary_object:
             # "declare X a terror organisation": the category noun is attached as appos/oprd/second dobj, or the
@@ -306,7 +349,7 @@ class RoleReader:
         return [possessor_fallback(doc, a) for a in out]
 
     def verb_roles(self, head: Token, match: PredicateMatch, entry: PredicateEntry) -> Roles:
-        subjects = self.verb_subjects(head)
+        subjects = _named_conjuncts_first(self.doc, self.verb_subjects(head))
         objects = self.verb_objects(head, match, entry)
         voice = "passive" if is_passive(head) else "active"
         return Roles(subjects=subjects, objects=objects, rule=f"verb-{voice}")
@@ -341,10 +384,13 @@ class RoleReader:
         subjects = self._args(self.index.tokens("noun.subject.possessive", head, "subject"), "noun.subject.possessive")
         subjects += self._args(prep_objects(head, subject_preps), "noun.subject.prep")
         compounds = [c for c in self.index.tokens("noun.subject.compound", head, "subject") if _agentive(doc, c)]
-        subjects += self._args(compounds, "noun.subject.compound")
-        # "a protest organised by X", "the raids carried out by X": the agent of the participle on the noun
+        # "a protest organised by X", "the raids carried out by X": the agent of the participle on the noun, which
+        # outranks a modifier ("a London protest organised by X" is X's, not the city's)
         performed = [c for c in head.children if c.dep_ == "acl" and c.tag_ == "VBN"]
-        subjects += self._args([a for c in performed for a in prep_objects(c, ("by",))], "noun.subject.acl-agent")
+        agents = self._args([a for c in performed for a in prep_objects(c, ("by",))], "noun.subject.acl-agent")
+        if not any(a.actor_id for a in agents):
+            subjects += self._args(compounds, "noun.subject.compound")
+        subjects += agents
         objects = self._args(prep_objects(head, object_preps), "noun.object.prep")
         if not objects and head.dep_ == "pobj":
             # PP attachment: "questions about X's support to Y" often hangs "to Y" on "questions".
@@ -373,14 +419,36 @@ class RoleReader:
                 # "the biggest target for X is Y" / "X is the target of Y"
                 if not objects:
                     objects = self._args(self.index.tokens("noun.object.copula", head, "object"), "noun.object.copula")
+        subjects = self._bound_possessor(head, subjects)
+        if not any(a.actor_id for a in subjects) and head.dep_ == "pobj" and head.head.lower_ == "in" and (
+                head.lemma_.lower() in word_classes().adverbial_event) and (
+                not objects or any(a.actor_id for a in objects)):
+            # "In support of X, Y struck", "Y crossed in support": the verb's subject does it (to an actor or to
+            # nobody named: "in support of operations" is no dyad)
+            subjects = self._holder_agents(head.head.head, "noun.subject.adverbial") or subjects
         if not subjects and head.dep_ == "pobj" and head.head.lower_ == "in":
             owner = head.head.head
             if owner.lemma_.lower() in word_classes().role:
                 holders = self.index.tokens("noun.subject.role-of", head, "subject") + prep_objects(owner, ("of",))
                 subjects = self._args(holders, "noun.subject.role-of")
-        roles.subjects = [a for a in subjects if a.actor_id] or subjects[:1]
+        roles.subjects = _named_conjuncts_first(doc, [a for a in subjects if a.actor_id] or subjects[:1])
         roles.objects = [possessor_fallback(doc, a) for a in objects]
         return roles
+
+    def _bound_possessor(self, head: Token, subjects: list[Arg]) -> list[Arg]:
+        """"X reiterated their support for Y": a possessive pronoun on the event-noun object of a verb of one's
+        own acts (syntax_cues.yaml ``own_event``) is the verb's subject; nobody, when that subject is unknown."""
+        pronouns = [a for a in subjects if "possessive" in a.rule and self.doc[a.token].pos_ == "PRON"]
+        if not pronouns:
+            return subjects
+        noun = head
+        while noun.dep_ == "conj" and noun.head.pos_ in ("NOUN", "PROPN"):
+            noun = noun.head
+        verb = noun.head
+        if noun.dep_ != "dobj" or verb.pos_ not in ("VERB", "AUX") or not lemma_in(verb, word_classes().own_event):
+            return subjects
+        bound = [a for a in self._relabel(self.verb_subjects(verb), "noun.subject.bound-possessive") if a.actor_id]
+        return bound + [a for a in subjects if a not in pronouns] if bound else subjects
 
     def with_counterparts(self, head: Token) -> Roles | None:
         """"X held (a round of) talks with A and B": X, the subject of the verb that has the noun, meets each
@@ -419,9 +487,13 @@ class RoleReader:
         parties: list[Arg] = []
         between = prep_objects(head, ("between", "among", "amongst"))
         parties += self._args(between, "noun.party.between")
+        modifiers: list[Arg] = []
         for child in head.lefts:
             if child.dep_ in ("compound", "poss", "nmod", "amod"):
-                parties += [self._arg(t, "noun.party.modifier") for t in child.subtree if mention_at(doc, t.i)]
+                modifiers += [self._arg(t, "noun.party.modifier") for t in child.subtree if mention_at(doc, t.i)]
+        if len(modifiers) == 1 and _venue(doc, doc[modifiers[0].token]):
+            modifiers = []  # "the Minsk agreements", "the Geneva talks": named after where, not who
+        parties += modifiers
         parties += self._args(prep_objects(head, ("with",)), "noun.party.with")
         seen: set[str] = set()
         unique = [a for a in parties if not a.actor_id and doc[a.token].lower_ in word_classes().pair][:1]
@@ -446,10 +518,40 @@ class RoleReader:
         return roles
 
 
+def _venue(doc: Doc, token: Token) -> bool:
+    """A city standing for its state (a metonym) as a compound modifier names a place: "the Kabul attack", "the
+    Minsk agreements", "the Geneva talks" (not "Moscow's support", a possessor)."""
+    mention = mention_at(doc, token.i)
+    return mention is not None and mention.rule == "metonym" and token.dep_ in ("compound", "nmod")
+
+
+VIOLENCE = frozenset(("ASSAULT", "COERCE"))
+
+
+def _family(event_type: str | None) -> str | None:
+    """Violent event types are one kind (a killing in an attack, a wounding during a raid); others their own."""
+    return "violence" if event_type in VIOLENCE else event_type
+
+
+def _named_conjuncts_first(doc: Doc, args: list[Arg]) -> list[Arg]:
+    """"Taliban gunmen and suicide bombers attacked": an unnamed conjunct ("U-" actor) beside a named one is
+    the named actor's people, not a second attacker (a named actor coded as unnamed is an error)."""
+    named = [a for a in args if a.actor_id and not a.actor_id.startswith(UNNAMED_PREFIXES)]
+    if not named:
+        return args
+    together: set[int] = set()
+    for arg in named:
+        first = doc[arg.token]
+        while first.dep_ == "conj" and first.head is not first:
+            first = first.head
+        together.update(t.i for t in conjuncts(first))
+    return [a for a in args if not (a.actor_id and a.actor_id.startswith(UNNAMED_PREFIXES) and a.token in together)]
+
+
 def _agentive(doc: Doc, token: Token) -> bool:
     """A modifier of an event noun that is its agent ("ISKP attacks"), not its place ("the Dravik attack")."""
     mention = mention_at(doc, token.i)
-    if mention is None or mention.actor_id is None:
+    if mention is None or mention.actor_id is None or _venue(doc, token):
         return False
     actor = (doc._.cg_actors or {}).get(mention.actor_id)
     if actor is None and doc._.cg_kb is not None:

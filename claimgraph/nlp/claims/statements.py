@@ -21,7 +21,7 @@ from ...lexicon import PredicateEntry
 from ...models import AUTHOR, EventType, Quantity, Stance, Statement, TimeExpression
 from ..actors.arguments import Arg, resolve_all
 from ..actors.provisional import AnonymousSources, provisional_speaker
-from ..annotations import PredicateMatch
+from ..annotations import PredicateMatch, mention_at
 from ..component import DataComponent
 from ..context.places import place_for_tokens
 from ..context.quantities import quantities_for_tokens
@@ -152,6 +152,55 @@ class StatementBuilder:
             self._sentence(sent, sent_matches, frames)
         return self.out
 
+    def _speaker_pronoun(self, pronoun: Token, frame: Frame) -> list[Arg]:
+        """The speakers an unresolved subject pronoun of reported speech stands for, or none. "We" is the
+        speaker's side: an organisation speaking, or the organisation a person speaks for (a spokesperson's
+        ministry), never the person alone. A third person is the speaker only in indirect speech ("X said it
+        would"; inside quotation marks "they" is somebody else: "They tried to kill me") and when its kind fits
+        (he/she a person, it/they no person)."""
+        form = pronoun.lower_
+        if form not in ("it", "they", "we", "he", "she"):
+            return []
+        quoted = isinstance(self.quote_frames, QuotationFrames) and self.quote_frames.index.at(pronoun.idx) is not None
+        if form != "we" and quoted:
+            return []
+        out = []
+        for a in frame.speakers:
+            actor = self._actor(a.actor_id) if a.actor_id else None
+            if actor is None:
+                continue
+            person = actor.type == "person"
+            actor_id: str | None = a.actor_id
+            if form == "we":
+                actor_id = self._speaks_for(a.token) or (actor.parent if person else actor_id) or None
+            elif person != (form in ("he", "she")):
+                continue
+            if actor_id:
+                out.append(Arg(a.token, actor_id, a.text, "speaker-pronoun", a.confidence * 0.8))
+        return out
+
+    def _speaks_for(self, token: int) -> str | None:
+        """The organisation a speaker phrase names as the one spoken for: "a spokesman for the ministry", "the
+        ministry's spokesman", "a Foreign Office spokesman"."""
+        doc, head = self.doc, self.doc[token]
+        own = mention_at(doc, token)
+        inner = [c for c in head.children if c.dep_ in ("poss", "compound") and c.i < head.i]
+        inner += [g for c in head.children if c.dep_ == "prep" and c.lower_ in ("for", "of", "from", "at")
+                  for g in c.children if g.dep_ == "pobj"]
+        for child in inner:
+            m = mention_at(doc, child.i)
+            if m is not None and m.actor_id and m is not own:
+                actor = self._actor(m.actor_id)
+                if actor is not None and actor.type != "person":
+                    return m.actor_id
+        return None
+
+    def _actor(self, actor_id: str):
+        """An actor of the document (its own provisional ones included) or of the knowledge base."""
+        actor = (self.doc._.cg_actors or {}).get(actor_id)
+        kb = self.doc._.cg_kb
+        return actor if actor is not None or kb is None else kb.actors.get(actor_id)
+
     def _sentence(self, sent: Span, matches: list[PredicateMatch], frames: list[Frame]) -> None:
         frame_heads = {f.trigger for f in frames}
         # outer frames first so nested speech acts find their parent
@@ -227,10 +276,19 @@ class StatementBuilder:
             frame = self.quote_frames.get(head.i)  # a speech act in a quotation stays the author's to report
         times = self.time_tokens
         subjects, objects = _prefer_resolved(roles.subjects, times), _prefer_resolved(roles.objects, times)
-        if frame is not None and frame.target_is_subject and frame.targets and not any(a.actor_id for a in subjects):
+        if frame is not None and frame.target_is_subject and any(a.actor_id for a in frame.targets) and (
+            not any(a.actor_id for a in subjects) or all(a.rule.startswith("control") for a in subjects)
+        ):
+            # "accused X of attacking", "called on X to withdraw": X does it (not the caller, whom the walk
+            # reaches through control)
             subjects = frame.targets
-        if frame is not None and frame.rule == "request" and not any(a.actor_id for a in subjects):
-            subjects = frame.targets
+            # "blamed the attack on X": the parser may hang "on X" on the attack, but X is its author
+            accused = {a.actor_id for a in frame.targets}
+            objects = [a for a in objects if a.actor_id not in accused]
+        if frame is not None and frame.rule == "request" and (not any(a.actor_id for a in subjects) or (
+            any(a.actor_id for a in frame.targets) and all(a.rule.startswith("control") for a in subjects)
+        )):
+            subjects = frame.targets  # "X pressed Y to withdraw": Y withdraws
         if frame is not None and frame.rule == "threat" and not any(a.actor_id for a in subjects):
             subjects = frame.speakers  # "X threatened to strike": X would strike
         answerable = responsibility_of(head, self.cues.words)
@@ -242,11 +300,7 @@ class StatementBuilder:
             frame = self._holder_frame(answerable, holders) or frame
         if frame is not None and subjects and not any(a.actor_id for a in subjects):
             # "X claimed that they had attacked ...": an unresolved pronoun in reported speech is the speaker
-            if doc[subjects[0].token].lower_ in ("it", "they", "we", "he", "she") and any(
-                a.actor_id for a in frame.speakers
-            ):
-                subjects = [Arg(a.token, a.actor_id, a.text, "speaker-pronoun", a.confidence * 0.8)
-                            for a in frame.speakers if a.actor_id]
+            subjects = self._speaker_pronoun(doc[subjects[0].token], frame) or subjects
         objects = self._pair_fallback(objects)
         if roles.symmetric and not subjects and len(objects) >= 2:
             subjects, objects = objects[:1], objects[1:]
